@@ -1,0 +1,1 @@
+"""The fake gateway and, in development, the hosted checkout page that plays Stripe."""

@@ -1,0 +1,130 @@
+"""The JSON API of SPEC §3.1-3.5."""
+
+import json
+import logging
+
+from pyramid.view import view_config
+
+from ...domain.catalog import Line
+from ...domain.errors import InvalidWebhook, Refused, ValidationFailed
+from ...domain.order import new_order_id
+from ...ports import Catalog, EventLog, OrderRepository, PaymentGateway
+from ...services import (
+    CheckoutSettings, apply_gateway_event, get_order, get_order_by_session,
+    retry_checkout, start_checkout,
+)
+from .errors import json_error
+from .presenters import order_json, product_json, started_json
+from .schemas import CheckoutRequest, validate
+
+log = logging.getLogger(__name__)
+
+MAX_WEBHOOK_BYTES = 1024 * 1024
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def json_body(request):
+    if request.content_type != "application/json":
+        raise UnsupportedMediaType()
+    try:
+        return json.loads(request.body)
+    except ValueError:
+        raise ValidationFailed("the body is not JSON", {"body": "not JSON"}) from None
+
+
+class UnsupportedMediaType(Exception):
+    pass
+
+
+@view_config(context=UnsupportedMediaType, path_info=r"^/api/")
+def unsupported_media_type(exc, request):
+    return json_error(request, 415, "unsupported_media_type", "send application/json")
+
+
+@view_config(context=BodyTooLarge)
+def body_too_large(exc, request):
+    return json_error(request, 413, "too_large", "the body is larger than 1 MiB")
+
+
+@view_config(route_name="api.products", request_method="GET", renderer="json")
+def products(request):
+    catalog = request.find_service(Catalog)
+    return {"products": [product_json(p) for p in sorted(catalog.active(), key=lambda p: p.id)]}
+
+
+@view_config(route_name="api.checkout", request_method="POST", renderer="json")
+def create_checkout_session(request):
+    data = json_body(request)
+    if isinstance(data, dict) and data.get("email") is None:
+        data.pop("email", None)
+    valid = validate(CheckoutRequest(), data)
+    started = start_checkout(
+        request.find_service(Catalog),
+        request.find_service(OrderRepository),
+        request.find_service(PaymentGateway),
+        request.find_service(CheckoutSettings),
+        # Kept in the environ so a retry after a conflict reuses the id, and
+        # so the gateway's idempotency key, instead of opening a new session.
+        request.environ.setdefault("orderflow.order_id", new_order_id()),
+        [Line(item["id"], item["quantity"]) for item in valid["items"]],
+        valid["email"],
+        request.now,
+    )
+    request.response.status_int = 201
+    return started_json(started)
+
+
+def read_limited(request, limit):
+    if request.content_length is not None and request.content_length > limit:
+        raise BodyTooLarge()
+    body = request.body_file.read(limit + 1)
+    if len(body) > limit:
+        raise BodyTooLarge()
+    return body
+
+
+@view_config(route_name="api.webhook", request_method="POST", renderer="json")
+def webhook(request):
+    body = read_limited(request, MAX_WEBHOOK_BYTES)
+    gateway = request.find_service(PaymentGateway)
+    event = gateway.parse_webhook(body, request.headers.get("Stripe-Signature"))
+    outcome = apply_gateway_event(
+        request.find_service(OrderRepository), request.find_service(EventLog),
+        event, request.now,
+    )
+    log.info("webhook %s %s: %s %s", event.id, event.type, outcome.outcome,
+             outcome.order_id or "")
+    return {"received": True, "duplicate": outcome.duplicate}
+
+
+@view_config(route_name="api.order_by_session", request_method="GET", renderer="json")
+def order_by_session(request):
+    order = get_order_by_session(request.find_service(OrderRepository),
+                                 request.matchdict["session_id"])
+    return order_json(order)
+
+
+@view_config(route_name="api.order", request_method="GET", renderer="json")
+def order(request):
+    return order_json(get_order(request.find_service(OrderRepository),
+                                request.matchdict["order_id"]))
+
+
+@view_config(route_name="api.retry", request_method="POST", renderer="json")
+def retry_session(request):
+    orders = request.find_service(OrderRepository)
+    started = retry_checkout(
+        orders, request.find_service(PaymentGateway), request.find_service(CheckoutSettings),
+        request.matchdict["order_id"], request.now,
+    )
+    if started is None:
+        # The old session turned out to be paid or processing: that news is
+        # kept (no exception, so the transaction commits) and retry refused.
+        order = orders.get(request.matchdict["order_id"])
+        return json_error(request, 409, "conflict",
+                          f"the order is {order.status} and cannot be paid again")
+    request.response.status_int = 201
+    return started_json(started)

@@ -1,0 +1,76 @@
+"""Exceptions become HTTP answers here, and only here.
+
+Under /api every error is JSON: {"error": {"code", "message", "fields"}}.
+"""
+
+import logging
+
+from pyramid.httpexceptions import HTTPException
+from pyramid.view import exception_view_config, notfound_view_config
+from ZODB.POSException import ConflictError
+
+from ...domain.errors import (
+    GatewayError, InvalidWebhook, NotFound, Refused, ValidationFailed,
+)
+
+log = logging.getLogger(__name__)
+
+
+def json_error(request, status, code, message, fields=None):
+    body = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    request.response.status_int = status
+    request.response.content_type = "application/json"
+    request.response.json_body = {"error": body}
+    return request.response
+
+
+@exception_view_config(ValidationFailed)
+def validation_failed(exc, request):
+    return json_error(request, 400, "invalid", exc.message, exc.fields)
+
+
+@exception_view_config(InvalidWebhook)
+def invalid_webhook(exc, request):
+    log.warning("webhook refused: %s", exc.message)
+    return json_error(request, 400, "invalid_webhook", exc.message)
+
+
+@exception_view_config(NotFound)
+def not_found(exc, request):
+    return json_error(request, 404, "not_found", exc.message)
+
+
+@exception_view_config(Refused)
+def refused(exc, request):
+    return json_error(request, 409, "conflict", exc.message)
+
+
+@exception_view_config(GatewayError)
+def gateway_error(exc, request):
+    return json_error(request, 502, "gateway_error", exc.message)
+
+
+@exception_view_config(ConflictError)
+def conflict_after_retries(exc, request):
+    # Reached only when every retry attempt conflicted.
+    log.warning("giving up after repeated database conflicts: %s", exc)
+    return json_error(request, 503, "busy", "the server is busy; try again")
+
+
+@notfound_view_config(path_info=r"^/api/")
+def api_not_found(request):
+    return json_error(request, 404, "not_found", "no such resource")
+
+
+@exception_view_config(HTTPException, path_info=r"^/api/")
+def api_http_exception(exc, request):
+    return json_error(request, exc.status_int, exc.title.lower().replace(" ", "_"),
+                      exc.detail or exc.explanation or exc.title)
+
+
+@exception_view_config(Exception, path_info=r"^/api/")
+def api_crash(exc, request):
+    log.exception("unexpected error on %s", request.path)
+    return json_error(request, 500, "internal", "internal error")

@@ -1,0 +1,1 @@
+"""ZODB adapters: persistent records in BTrees under one application root."""

@@ -1,0 +1,68 @@
+"""The application root: every container and index, created idempotently.
+
+Stored class paths are part of the schema: never move a persistent class
+without leaving an alias and an evolve step.
+"""
+
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree, OOTreeSet
+from persistent import Persistent
+import transaction
+
+from ...domain.order import Status
+
+ROOT_KEY = "orderflow"
+SCHEMA_VERSION = 1
+
+
+class AppRoot(Persistent):
+    def __init__(self):
+        self.schema_version = SCHEMA_VERSION
+        self.ensure()
+
+    def ensure(self):
+        """Add any container this version needs; True if something was added."""
+        added = False
+        for name, factory in (
+            ("orders", OOBTree),  # order id -> OrderRecord
+            ("by_session", OOBTree),  # every session id, current and earlier -> order id
+            ("by_intent", OOBTree),  # payment intent id -> order id
+            ("by_status", OOTreeSet),  # (status, -created µs, order id)
+            ("by_created", OOTreeSet),  # (-created µs, order id)
+            ("events", OOBTree),  # processed event id -> EventRecord
+            ("events_by_time", OOTreeSet),  # (-received µs, event id)
+            ("products", OOBTree),  # product id -> Product
+            ("carts", OOBTree),  # cart id -> CartRecord
+            ("counts", OOBTree),  # status -> Length
+            ("order_count", Length),
+            ("event_count", Length),
+        ):
+            if getattr(self, name, None) is None:
+                setattr(self, name, factory())
+                added = True
+        for status in Status.ALL:
+            if status not in self.counts:
+                self.counts[status] = Length()
+                added = True
+        return added
+
+
+def app_root(connection):
+    """The application root of an open connection; it must exist."""
+    return connection.root()[ROOT_KEY]
+
+
+def bootstrap(db):
+    """Create or complete the application root, in its own transaction."""
+    tm = transaction.TransactionManager()
+    connection = db.open(transaction_manager=tm)
+    try:
+        with tm:
+            root = connection.root()
+            if ROOT_KEY not in root:
+                root[ROOT_KEY] = AppRoot()
+            elif root[ROOT_KEY].ensure():
+                root[ROOT_KEY]._p_changed = True
+        return tm
+    finally:
+        connection.close()

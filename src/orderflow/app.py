@@ -1,0 +1,76 @@
+"""Composition root: the one place that knows every adapter."""
+
+import json
+import logging
+from importlib import resources
+
+from pyramid.config import Configurator
+import transaction
+
+from .adapters.zodb.catalog import ZodbCatalog
+from .adapters.zodb.root import app_root, bootstrap
+from .ports import PaymentGateway
+from .services.catalog import import_catalog
+from .services.checkout import CheckoutSettings
+from .settings import as_bool, resolve
+
+log = logging.getLogger(__name__)
+
+
+def make_gateway(settings):
+    secrets = settings["orderflow.webhook_secret"]
+    tolerance = int(settings["orderflow.webhook_tolerance"])
+    if settings["orderflow.gateway"] == "stripe":
+        from .adapters.stripe.gateway import StripeGateway
+
+        return StripeGateway(
+            settings["orderflow.stripe_secret_key"], secrets,
+            api_base=settings["orderflow.stripe_api_base"] or None, tolerance=tolerance,
+        )
+    from .adapters.fake.gateway import FakeGateway
+
+    return FakeGateway(secrets, settings["orderflow.public_origin"], tolerance=tolerance)
+
+
+def main(global_config, **settings):
+    settings = resolve(settings)
+    # Explicit transaction managers: no thread-local state shared by accident.
+    settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
+    settings.setdefault("retry.attempts", "5")
+    with Configurator(settings=settings) as config:
+        config.include("pyramid_tm")
+        config.include("pyramid_retry")
+        config.include("pyramid_zodbconn")
+        config.include("pyramid_services")
+        config.include("pyramid_jinja2")
+        gateway = make_gateway(settings)
+        config.register_service(gateway, PaymentGateway)
+        # Scripts and tests reach the process-wide gateway here.
+        config.registry["orderflow.gateway"] = gateway
+        config.register_service(CheckoutSettings(
+            public_origin=settings["orderflow.public_origin"],
+            session_ttl_seconds=60 * int(settings["orderflow.session_ttl_minutes"]),
+        ), CheckoutSettings)
+        config.include(".adapters.zodb.services")
+        config.include(".adapters.web")
+        app = config.make_wsgi_app()
+    db = config.registry._zodb_databases[""]
+    bootstrap(db)
+    if as_bool(settings["orderflow.seed_catalog"]):
+        seed_catalog(db)
+    log.info("orderflow started with the %s gateway", settings["orderflow.gateway"])
+    return app
+
+
+def seed_catalog(db):
+    """Load the demo catalog into an empty catalog (development only)."""
+    tm = transaction.TransactionManager()
+    connection = db.open(transaction_manager=tm)
+    try:
+        with tm:
+            catalog = ZodbCatalog(app_root(connection))
+            if not catalog.all():
+                text = resources.files("orderflow").joinpath("seed/catalog.json").read_text()
+                import_catalog(catalog, json.loads(text))
+    finally:
+        connection.close()

@@ -1,0 +1,1 @@
+"""The domain: orders, money and the payment rules. Standard library only."""

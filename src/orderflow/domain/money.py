@@ -1,0 +1,47 @@
+"""Money: an integer amount of minor units and a lower-case ISO 4217 currency."""
+
+from dataclasses import dataclass
+import re
+
+_CURRENCY = re.compile(r"^[a-z]{3}$")
+
+# Currencies whose minor unit is the unit itself (Stripe's zero-decimal list).
+ZERO_DECIMAL = frozenset(
+    "bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split()
+)
+
+
+def is_currency(code):
+    return isinstance(code, str) and bool(_CURRENCY.match(code))
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: int
+    currency: str
+
+    def __post_init__(self):
+        # bool is an int subclass; True is not an amount.
+        if type(self.amount) is not int:
+            raise TypeError("money amounts are integers in minor units")
+        if not is_currency(self.currency):
+            raise ValueError(f"not a lower-case ISO 4217 currency: {self.currency!r}")
+
+    def __add__(self, other):
+        if not isinstance(other, Money):
+            return NotImplemented
+        if other.currency != self.currency:
+            raise ValueError("cannot add amounts in different currencies")
+        return Money(self.amount + other.amount, self.currency)
+
+    def times(self, quantity):
+        return Money(self.amount * quantity, self.currency)
+
+    def format(self):
+        """A human text such as 'EUR 12.50' (no floats on the way)."""
+        code = self.currency.upper()
+        if self.currency in ZERO_DECIMAL:
+            return f"{code} {self.amount:,}"
+        sign = "-" if self.amount < 0 else ""
+        units, cents = divmod(abs(self.amount), 100)
+        return f"{sign}{code} {units:,}.{cents:02d}"

@@ -1,0 +1,339 @@
+"""The order and its lifecycle (SPEC §2): every status, every transition.
+
+`Order.apply` is the one place a gateway event changes an order. It is
+deterministic and idempotent per payment: the same news applied twice (a
+webhook and the landing page, say) changes the order once.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+import secrets
+
+from .errors import Refused
+from .events import EventKind, GatewayEvent, Source
+from .money import Money
+
+
+class Status:
+    PENDING = "pending"
+    PAID = "paid"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    NEEDS_REVIEW = "needs_review"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+    DISPUTED = "disputed"
+
+    ALL = (PENDING, PAID, FAILED, CANCELLED, EXPIRED, NEEDS_REVIEW,
+           PARTIALLY_REFUNDED, REFUNDED, DISPUTED)
+    # Money has arrived: nothing may take these back to an unpaid state.
+    SETTLED = (PAID, PARTIALLY_REFUNDED, REFUNDED, DISPUTED, NEEDS_REVIEW)
+    PAYABLE = (PENDING, FAILED, CANCELLED, EXPIRED)
+    RETRYABLE = (PENDING, FAILED, CANCELLED, EXPIRED)
+    CANCELLABLE = (PENDING, FAILED)
+
+
+def new_order_id():
+    """144 random bits: the order id is the customer's key to its pages."""
+    return "ord_" + secrets.token_urlsafe(18)
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    product_id: str
+    title: str
+    unit_amount: int
+    quantity: int
+
+    @property
+    def line_total(self):
+        return self.unit_amount * self.quantity
+
+
+@dataclass
+class CheckoutSession:
+    id: str
+    attempt: int
+    created_at: datetime
+    url: str | None = None
+    expires_at: int | None = None
+    state: str = "open"  # open, complete, expired
+
+
+@dataclass
+class Payment:
+    amount_received: int
+    currency: str
+    payment_intent: str | None
+    session_id: str | None
+    paid_at: datetime
+    amount_refunded: int = 0
+
+
+@dataclass(frozen=True)
+class Failure:
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    source: str
+    event_id: str | None
+    event_type: str
+    from_status: str
+    to_status: str
+    applied: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    applied: bool
+    from_status: str
+    to_status: str
+    note: str
+
+
+@dataclass
+class Order:
+    id: str
+    items: tuple
+    currency: str
+    email: str | None
+    date_created: datetime
+    cart_id: str | None = None
+    status: str = Status.PENDING
+    date_modified: datetime | None = None
+    sessions: list = field(default_factory=list)
+    payment: Payment | None = None
+    failure: Failure | None = None
+    awaiting_payment: bool = False
+    duplicate_payments: list = field(default_factory=list)
+    review_reason: str | None = None
+    dispute_reason: str | None = None
+    history: list = field(default_factory=list)
+
+    # -- reading -----------------------------------------------------------
+
+    @property
+    def total(self):
+        return sum(item.line_total for item in self.items)
+
+    @property
+    def money(self):
+        return Money(self.total, self.currency)
+
+    @property
+    def current_session(self):
+        return self.sessions[-1] if self.sessions else None
+
+    @property
+    def session_id(self):
+        session = self.current_session
+        return session.id if session else None
+
+    @property
+    def next_attempt(self):
+        return len(self.sessions) + 1
+
+    @property
+    def needs_refund(self):
+        return any(p.amount_refunded < p.amount_received for p in self.duplicate_payments)
+
+    def session(self, session_id):
+        for s in self.sessions:
+            if s.id == session_id:
+                return s
+        return None
+
+    def payment_intents(self):
+        payments = ([self.payment] if self.payment else []) + self.duplicate_payments
+        return [p.payment_intent for p in payments if p.payment_intent]
+
+    # -- commands ----------------------------------------------------------
+
+    def attach_session(self, session, now, source=Source.CHECKOUT):
+        """Make `session` the current one (the first checkout or a retry)."""
+        before = self.status
+        if self.sessions:
+            self.check_can_retry()
+            previous = self.current_session
+            if previous.state == "open":
+                previous.state = "expired"
+        self.sessions.append(session)
+        self.status = Status.PENDING
+        note = "checkout started" if len(self.sessions) == 1 else f"retry: attempt {session.attempt}"
+        self._record(now, source, None, "checkout.session.created", before, True, note)
+
+    def check_can_retry(self):
+        if self.awaiting_payment:
+            raise Refused("a payment for this order is still processing")
+        if self.status not in Status.RETRYABLE:
+            raise Refused(f"the order is {self.status} and cannot be paid again")
+
+    def check_can_cancel(self):
+        if self.awaiting_payment:
+            raise Refused("a payment for this order is still processing")
+        if self.status not in Status.CANCELLABLE:
+            raise Refused(f"the order is {self.status} and cannot be cancelled")
+
+    def cancel(self, now, source=Source.CUSTOMER):
+        """Cancel the order; the caller has already expired its open session."""
+        self.check_can_cancel()
+        before = self.status
+        self.status = Status.CANCELLED
+        session = self.current_session
+        if session and session.state == "open":
+            session.state = "expired"
+        return self._record(now, source, None, "order.cancel", before, True, "cancelled")
+
+    def apply(self, event: GatewayEvent, source, now):
+        """Apply one gateway event; always leaves a line in the history."""
+        before = self.status
+        handler = {
+            EventKind.PAYMENT_SUCCEEDED: self._payment_succeeded,
+            EventKind.PAYMENT_PROCESSING: self._payment_processing,
+            EventKind.PAYMENT_FAILED: self._payment_failed,
+            EventKind.SESSION_EXPIRED: self._session_expired,
+            EventKind.REFUNDED: self._refunded,
+            EventKind.DISPUTE_OPENED: self._dispute_opened,
+        }.get(event.kind)
+        if handler is None:
+            applied, note = False, "ignored: event type not handled"
+        else:
+            applied, note = handler(event, now)
+        if not applied and event.id is None:
+            # News learnt by asking the gateway (a landing page reloaded, a
+            # reconciliation pass) that changes nothing leaves no trace.
+            return Outcome(False, before, self.status, note)
+        return self._record(now, source, event.id, event.type, before, applied, note)
+
+    # -- rules -------------------------------------------------------------
+
+    def _known_payment(self, event):
+        for p in ([self.payment] if self.payment else []) + self.duplicate_payments:
+            if event.session_id and event.session_id == p.session_id:
+                return p
+            if event.payment_intent and event.payment_intent == p.payment_intent:
+                return p
+        return None
+
+    def _payment_succeeded(self, event, now):
+        if self._known_payment(event):
+            return False, "ignored: this payment is already recorded"
+        self._mark_session(event.session_id, "complete")
+        payment = Payment(
+            amount_received=event.amount if event.amount is not None else 0,
+            currency=event.currency or "",
+            payment_intent=event.payment_intent,
+            session_id=event.session_id,
+            paid_at=now,
+        )
+        if self.status in Status.SETTLED:
+            self.duplicate_payments.append(payment)
+            return True, "duplicate payment recorded: it needs a refund"
+        self.awaiting_payment = False
+        self.payment = payment
+        if event.amount != self.total or event.currency != self.currency:
+            self.status = Status.NEEDS_REVIEW
+            self.review_reason = (
+                f"received {event.amount} {event.currency}, "
+                f"expected {self.total} {self.currency}"
+            )
+            return True, f"needs review: {self.review_reason}"
+        self.status = Status.PAID
+        self.failure = None
+        return True, "paid"
+
+    def _payment_processing(self, event, now):
+        if self.status not in (Status.PENDING, Status.FAILED):
+            return False, f"ignored: the order is {self.status}"
+        if self._known_payment(event):
+            return False, "ignored: this payment is already recorded"
+        self._mark_session(event.session_id, "complete")
+        self.status = Status.PENDING
+        if self.awaiting_payment:
+            return False, "ignored: already awaiting payment"
+        self.awaiting_payment = True
+        return True, "awaiting payment"
+
+    def _payment_failed(self, event, now):
+        if self.status not in (Status.PENDING, Status.FAILED):
+            return False, f"ignored: no regression, the order is {self.status}"
+        self.awaiting_payment = False
+        self.status = Status.FAILED
+        self.failure = Failure(
+            code=event.failure_code or "payment_failed",
+            reason=event.failure_reason or "The payment was not completed.",
+        )
+        return True, f"failed: {self.failure.reason}"
+
+    def _session_expired(self, event, now):
+        current = self.session_id
+        self._mark_session(event.session_id, "expired")
+        if event.session_id != current:
+            return False, "ignored: an earlier session expired"
+        if self.status not in (Status.PENDING, Status.FAILED) or self.awaiting_payment:
+            return False, f"ignored: no regression, the order is {self.status}"
+        self.status = Status.EXPIRED
+        return True, "expired"
+
+    def _refunded(self, event, now):
+        duplicate = next(
+            (p for p in self.duplicate_payments
+             if event.payment_intent and p.payment_intent == event.payment_intent),
+            None,
+        )
+        if duplicate is not None:
+            if (event.amount_refunded or 0) <= duplicate.amount_refunded:
+                return False, "ignored: refund already recorded"
+            duplicate.amount_refunded = event.amount_refunded
+            return True, "refund of the duplicate payment recorded"
+        if self.status not in (Status.PAID, Status.PARTIALLY_REFUNDED):
+            return False, f"ignored: the order is {self.status}"
+        refunded = event.amount_refunded or 0
+        if refunded <= self.payment.amount_refunded:
+            return False, "ignored: refund already recorded"
+        self.payment.amount_refunded = refunded
+        if refunded >= self.payment.amount_received:
+            self.status = Status.REFUNDED
+        else:
+            self.status = Status.PARTIALLY_REFUNDED
+        return True, f"{refunded} refunded"
+
+    def _dispute_opened(self, event, now):
+        if self.status not in (Status.PAID, Status.PARTIALLY_REFUNDED):
+            return False, f"ignored: the order is {self.status}"
+        self.status = Status.DISPUTED
+        self.dispute_reason = event.failure_reason
+        return True, "dispute opened"
+
+    # -- helpers -----------------------------------------------------------
+
+    def _mark_session(self, session_id, state):
+        session = self.session(session_id) if session_id else None
+        if session is not None and session.state != "complete":
+            session.state = state
+
+    def _record(self, now, source, event_id, event_type, before, applied, note):
+        self.history.append(HistoryEntry(
+            at=now, source=source, event_id=event_id, event_type=event_type,
+            from_status=before, to_status=self.status, applied=applied, note=note,
+        ))
+        if applied:
+            self.date_modified = now
+        return Outcome(applied, before, self.status, note)
+
+
+def build_order(order_id, products_and_quantities, email, now, cart_id=None):
+    """A new pending order: a snapshot of titles and prices at this moment."""
+    items = tuple(
+        OrderItem(product.id, product.title, product.unit_amount, quantity)
+        for product, quantity in products_and_quantities
+    )
+    currency = products_and_quantities[0][0].currency
+    return Order(id=order_id, items=items, currency=currency, email=email,
+                 date_created=now, date_modified=now, cart_id=cart_id)

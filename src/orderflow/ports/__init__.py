@@ -1,0 +1,9 @@
+"""Ports: what the use cases need from the world, as abstract classes."""
+
+from .gateway import CreatedSession, PaymentGateway
+from .repositories import Carts, Catalog, EventLog, EventRecord, OrderRepository
+
+__all__ = [
+    "Carts", "Catalog", "CreatedSession", "EventLog", "EventRecord",
+    "OrderRepository", "PaymentGateway",
+]

@@ -1,0 +1,43 @@
+"""The payment gateway port (Stripe Checkout, or the fake)."""
+
+import abc
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CreatedSession:
+    id: str
+    url: str
+    expires_at: int | None = None
+
+
+class PaymentGateway(abc.ABC):
+    @abc.abstractmethod
+    def create_session(self, order, attempt, success_url, cancel_url, expires_at,
+                       idempotency_key):
+        """Open a hosted checkout session for `order` and return a CreatedSession.
+
+        `expires_at` is a unix time. The same `idempotency_key` (with the
+        same arguments) must never create a second session. Raises
+        GatewayError when the gateway fails.
+        """
+
+    @abc.abstractmethod
+    def retrieve_session(self, session_id):
+        """The SessionState of a session now; NotFound if the gateway has none."""
+
+    @abc.abstractmethod
+    def expire_session(self, session_id):
+        """Make an open session unpayable and return its SessionState.
+
+        A session that is no longer open is left as it is; its state is
+        returned so the caller can see whether it was paid meanwhile.
+        """
+
+    @abc.abstractmethod
+    def parse_webhook(self, body: bytes, signature_header: str | None):
+        """Verify a webhook delivery and translate it into a GatewayEvent.
+
+        Raises InvalidWebhook for a missing or bad signature, a timestamp
+        outside the tolerance, or a body that is not a gateway event.
+        """

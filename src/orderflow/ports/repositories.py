@@ -1,0 +1,80 @@
+"""Storage ports: orders, processed events, the catalog and carts."""
+
+import abc
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class OrderRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, order):
+        """Store a new order and index its sessions."""
+
+    @abc.abstractmethod
+    def get(self, order_id):
+        """The order with this id, or None."""
+
+    @abc.abstractmethod
+    def save(self, order):
+        """Store the changes made to an order got from this repository,
+        indexing any new session or payment intent and its status."""
+
+    @abc.abstractmethod
+    def by_session(self, session_id):
+        """The order that has (or had) this checkout session, or None."""
+
+    @abc.abstractmethod
+    def by_payment_intent(self, payment_intent):
+        """The order paid (or paid twice) by this payment intent, or None."""
+
+    @abc.abstractmethod
+    def unsettled(self, older_than: datetime | None = None, limit=None):
+        """Orders still pending or failed, oldest first, optionally only those
+        last changed before `older_than`: the ones reconciliation asks about."""
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    event_id: str
+    type: str
+    outcome: str  # applied, ignored, unmatched
+    order_id: str | None
+    received_at: datetime
+    note: str = ""
+
+
+class EventLog(abc.ABC):
+    @abc.abstractmethod
+    def seen(self, event_id):
+        """True if this event id was processed before."""
+
+    @abc.abstractmethod
+    def record(self, record: EventRecord):
+        """Remember a processed event, in the same transaction as its effect."""
+
+    @abc.abstractmethod
+    def get(self, event_id):
+        """The EventRecord of a processed event, or None."""
+
+
+class Catalog(abc.ABC):
+    @abc.abstractmethod
+    def get(self, product_id):
+        """The Product with this id (active or not), or None."""
+
+    @abc.abstractmethod
+    def all(self):
+        """Every product, by id."""
+
+    @abc.abstractmethod
+    def put(self, product):
+        """Add a product or replace the one with its id."""
+
+    def active(self):
+        return [p for p in self.all() if p.active]
+
+
+class Carts(abc.ABC):
+    @abc.abstractmethod
+    def remove_lines(self, cart_id, items):
+        """Take the ordered quantities of `items` out of a cart, if it still exists."""

@@ -1,0 +1,147 @@
+"""Starting, retrying and cancelling checkouts."""
+
+from dataclasses import dataclass
+
+from ..domain.catalog import MAX_LINES, MAX_QUANTITY
+from ..domain.errors import ValidationFailed
+from ..domain.events import Source
+from ..domain.order import CheckoutSession, build_order
+from .payments import apply_state
+from .queries import get_order
+
+
+@dataclass(frozen=True)
+class CheckoutSettings:
+    public_origin: str
+    # Stripe accepts 30 minutes to 24 hours.
+    session_ttl_seconds: int = 3600
+
+    def expires_at(self, now):
+        return int(now.timestamp()) + self.session_ttl_seconds
+
+    @property
+    def success_url(self):
+        # Stripe fills {CHECKOUT_SESSION_ID} in; it must stay literal here.
+        return f"{self.public_origin}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}"
+
+    def cancel_url(self, order_id):
+        return f"{self.public_origin}/checkout/cancel?order_id={order_id}"
+
+
+@dataclass(frozen=True)
+class CheckoutStarted:
+    order_id: str
+    session_id: str
+    url: str
+
+
+def idempotency_key(order_id, attempt):
+    return f"orderflow-{order_id}-attempt-{attempt}"
+
+
+def price_lines(catalog, lines):
+    """(product, quantity) pairs for the asked lines, prices from the catalog."""
+    if not lines:
+        raise ValidationFailed("the order has no items", {"items": "at least one item"})
+    if len(lines) > MAX_LINES:
+        raise ValidationFailed("too many items", {"items": f"at most {MAX_LINES} lines"})
+    fields, priced, seen = {}, [], {}
+    for n, line in enumerate(lines):
+        product = catalog.get(line.product_id)
+        if product is None or not product.active:
+            fields[f"items.{n}.id"] = f"unknown product: {line.product_id}"
+        elif type(line.quantity) is not int or not 1 <= line.quantity <= MAX_QUANTITY:
+            fields[f"items.{n}.quantity"] = f"from 1 to {MAX_QUANTITY}"
+        elif product.id in seen:
+            # The same product twice is one line with the summed quantity.
+            at = seen[product.id]
+            quantity = priced[at][1] + line.quantity
+            if quantity > MAX_QUANTITY:
+                fields[f"items.{n}.quantity"] = f"from 1 to {MAX_QUANTITY} in all"
+            priced[at] = (product, quantity)
+        else:
+            seen[product.id] = len(priced)
+            priced.append((product, line.quantity))
+    if fields:
+        raise ValidationFailed("some items cannot be ordered", fields)
+    currencies = {product.currency for product, _ in priced}
+    if len(currencies) > 1:
+        raise ValidationFailed(
+            "an order has one currency",
+            {"items": "mixed currencies: " + ", ".join(sorted(currencies))},
+        )
+    return priced
+
+
+def start_checkout(catalog, orders, gateway, settings, order_id, lines, email, now, cart_id=None):
+    """Create a pending order and its first gateway session.
+
+    The gateway is called before the order is stored, so a gateway failure
+    leaves nothing behind. `order_id` comes from the caller so that a request
+    retried after a conflict reuses it, and with it the idempotency key.
+    """
+    order = build_order(order_id, price_lines(catalog, lines), email, now, cart_id)
+    started = _open_session(gateway, settings, order, now, Source.CHECKOUT)
+    orders.add(order)
+    return started
+
+
+def _open_session(gateway, settings, order, now, source):
+    """Create the order's next gateway session and make it the current one."""
+    attempt = order.next_attempt
+    created = gateway.create_session(
+        order, attempt, settings.success_url, settings.cancel_url(order.id),
+        settings.expires_at(now), idempotency_key(order.id, attempt),
+    )
+    order.attach_session(CheckoutSession(
+        id=created.id, attempt=attempt, created_at=now, url=created.url,
+        expires_at=created.expires_at,
+    ), now, source=source)
+    return CheckoutStarted(order.id, created.id, created.url)
+
+
+def _close_current_session(orders, gateway, order, source, now):
+    """Expire the open session at the gateway; apply what it says if it moved on.
+
+    Returns False when the gateway showed that the session was paid or is
+    processing meanwhile: then the caller must not go on.
+    """
+    session = order.current_session
+    if session is None or session.state != "open":
+        return True
+    state = gateway.expire_session(session.id)
+    if state.status == "complete":
+        apply_state(orders, order, state, source, now)
+        return False
+    return True
+
+
+def retry_checkout(orders, gateway, settings, order_id, now, source=Source.RETRY):
+    """A new session for an unpaid order; the previous one is expired first.
+
+    Returns None, without raising, when expiring showed that the customer
+    paid (or started an async payment) meanwhile: that news is applied and
+    must be committed, so the caller answers "refused" without rolling back.
+    """
+    order = get_order(orders, order_id)
+    order.check_can_retry()
+    if not _close_current_session(orders, gateway, order, source, now):
+        return None
+    started = _open_session(gateway, settings, order, now, source)
+    orders.save(order)
+    return started
+
+
+def cancel_order(orders, gateway, order_id, now, source=Source.CUSTOMER):
+    """Cancel an unpaid order, after making its open session unpayable.
+
+    Returns the order; if the gateway showed that it was paid meanwhile the
+    order is returned in that state, not cancelled (see retry_checkout).
+    """
+    order = get_order(orders, order_id)
+    order.check_can_cancel()
+    if not _close_current_session(orders, gateway, order, source, now):
+        return order
+    order.cancel(now, source)
+    orders.save(order)
+    return order

@@ -1,0 +1,82 @@
+"""Applying what the gateway tells us: webhooks, the landing page, reconciliation."""
+
+from dataclasses import dataclass
+
+from ..domain.events import Source
+from ..domain.order import Status
+from ..ports.repositories import EventRecord
+
+
+@dataclass(frozen=True)
+class EventOutcome:
+    duplicate: bool
+    outcome: str  # applied, ignored, unmatched, duplicate
+    order_id: str | None = None
+    note: str = ""
+
+
+def find_order(orders, event):
+    """metadata / client_reference_id first, then session, then payment intent."""
+    if event.order_id:
+        order = orders.get(event.order_id)
+        if order is not None:
+            return order
+    if event.session_id:
+        order = orders.by_session(event.session_id)
+        if order is not None:
+            return order
+    if event.payment_intent:
+        return orders.by_payment_intent(event.payment_intent)
+    return None
+
+
+def _apply(orders, order, event, source, now, carts):
+    was_paid = order.status == Status.PAID
+    result = order.apply(event, source, now)
+    if result.applied or event.id is not None:  # the history grew
+        orders.save(order)
+    if result.applied:
+        if order.status == Status.PAID and not was_paid and carts and order.cart_id:
+            carts.remove_lines(order.cart_id, order.items)
+    return result
+
+
+def apply_gateway_event(orders, events, event, now, source=Source.WEBHOOK, carts=None):
+    """Apply a verified event exactly once.
+
+    The duplicate check reads the event log and writes nothing, so concurrent
+    duplicate deliveries conflict only on the log entry of the first writer:
+    the loser is retried by the transaction machinery and then sees it here.
+    """
+    if events.seen(event.id):
+        return EventOutcome(True, "duplicate", note="already processed")
+    order = find_order(orders, event)
+    if order is None:
+        outcome = EventOutcome(False, "unmatched", note="no order for this event")
+    else:
+        result = _apply(orders, order, event, source, now, carts)
+        outcome = EventOutcome(
+            False, "applied" if result.applied else "ignored", order.id, result.note,
+        )
+    events.record(EventRecord(
+        event_id=event.id, type=event.type, outcome=outcome.outcome,
+        order_id=outcome.order_id, received_at=now, note=outcome.note,
+    ))
+    return outcome
+
+
+def apply_state(orders, order, state, source, now, carts=None):
+    """Apply a session state learnt by asking the gateway; None if it says nothing."""
+    event = state.as_event()
+    if event is None:
+        return None
+    return _apply(orders, order, event, source, now, carts)
+
+
+def sync_session(orders, gateway, order, session_id, source, now, carts=None):
+    """Ask the gateway about one of the order's sessions and apply the answer.
+
+    Safe to repeat and to race with the webhook: the order's rules record
+    each payment once, whichever path brings it first.
+    """
+    return apply_state(orders, order, gateway.retrieve_session(session_id), source, now, carts)

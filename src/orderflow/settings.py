@@ -1,0 +1,67 @@
+"""Settings from the ini file, with secrets and origins from the environment.
+
+Environment variables win over the ini so that secrets never have to be
+written into a file. Nothing here logs a secret.
+"""
+
+import os
+
+ENVIRONMENT = {
+    "STRIPE_SECRET_KEY": "orderflow.stripe_secret_key",
+    "STRIPE_WEBHOOK_SECRET": "orderflow.webhook_secret",
+    "PUBLIC_ORIGIN": "orderflow.public_origin",
+    "ORDERFLOW_SESSION_SECRET": "orderflow.session_secret",
+    "ORDERFLOW_ZODB_URI": "zodbconn.uri",
+}
+
+REQUIRED_FOR_STRIPE = {
+    "orderflow.stripe_secret_key": "STRIPE_SECRET_KEY",
+    "orderflow.webhook_secret": "STRIPE_WEBHOOK_SECRET",
+    "orderflow.session_secret": "ORDERFLOW_SESSION_SECRET",
+}
+
+DEFAULTS = {
+    "orderflow.gateway": "fake",
+    "orderflow.public_origin": "http://localhost:6543",
+    "orderflow.session_ttl_minutes": "60",
+    "orderflow.webhook_tolerance": "300",
+    "orderflow.seed_catalog": "false",
+    "orderflow.secure_cookies": "false",
+    "orderflow.dev_delivery_delay": "2.0",
+    "orderflow.stripe_api_base": "",
+}
+
+
+class ConfigurationError(Exception):
+    pass
+
+
+def resolve(settings, environ=None):
+    """The effective settings: defaults, then the ini, then the environment."""
+    environ = os.environ if environ is None else environ
+    merged = dict(DEFAULTS)
+    merged.update({k: v for k, v in settings.items() if v is not None})
+    for variable, key in ENVIRONMENT.items():
+        value = environ.get(variable, "").strip()
+        if value:
+            merged[key] = value
+    merged["orderflow.public_origin"] = merged["orderflow.public_origin"].rstrip("/")
+    gateway = merged["orderflow.gateway"]
+    if gateway not in ("fake", "stripe"):
+        raise ConfigurationError(f"orderflow.gateway must be 'fake' or 'stripe', not {gateway!r}")
+    if gateway == "stripe":
+        missing = [env for key, env in REQUIRED_FOR_STRIPE.items() if not merged.get(key)]
+        if missing:
+            raise ConfigurationError(
+                "orderflow cannot start with the Stripe gateway: set "
+                + ", ".join(missing) + " in the environment"
+            )
+    if not merged.get("orderflow.webhook_secret"):
+        raise ConfigurationError("no webhook secret: set STRIPE_WEBHOOK_SECRET")
+    if not merged.get("zodbconn.uri"):
+        raise ConfigurationError("no database: set zodbconn.uri or ORDERFLOW_ZODB_URI")
+    return merged
+
+
+def as_bool(value):
+    return str(value).strip().lower() in ("1", "true", "yes", "on")

@@ -1,0 +1,28 @@
+"""Fixtures shared by every tier."""
+
+import pytest
+
+WEBHOOK_SECRET = "whsec_test_secret_for_the_test_suite"
+
+
+def app_settings(tmp_path, **overrides):
+    settings = {
+        "orderflow.gateway": "fake",
+        "orderflow.public_origin": "http://shop.test",
+        "orderflow.webhook_secret": WEBHOOK_SECRET,
+        "orderflow.session_secret": "test-session-secret",
+        "orderflow.seed_catalog": "true",
+        "orderflow.dev_delivery_delay": "0",
+        "zodbconn.uri": f"file://{tmp_path}/Data.fs",
+        "retry.attempts": "5",
+    }
+    settings.update(overrides)
+    return settings
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch):
+    # The environment overrides the ini: keep a developer's shell out of tests.
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "PUBLIC_ORIGIN",
+                 "ORDERFLOW_SESSION_SECRET", "ORDERFLOW_ZODB_URI"):
+        monkeypatch.delenv(name, raising=False)
