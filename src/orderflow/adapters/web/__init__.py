@@ -2,6 +2,10 @@
 
 from datetime import datetime, timezone
 
+from pyramid.session import SignedCookieSessionFactory
+
+from ...settings import as_bool
+
 
 def request_now(request):
     """One 'now' per request, kept across conflict retries of that request."""
@@ -9,7 +13,19 @@ def request_now(request):
 
 
 def includeme(config):
+    settings = config.get_settings()
+    secure = as_bool(settings["orderflow.secure_cookies"])
+    config.set_session_factory(SignedCookieSessionFactory(
+        settings["orderflow.session_secret"], cookie_name="orderflow_session",
+        httponly=True, samesite="Lax", secure=secure, timeout=8 * 3600,
+    ))
+    # CSRF is checked on every unsafe request unless a view opts out: only
+    # the JSON API and the webhook do, as they act on no browser session.
+    config.set_default_csrf_options(require_csrf=True)
     config.add_request_method(request_now, "now", reify=True)
+    config.add_static_view("static", "orderflow:adapters/web/static/", cache_max_age=3600)
     config.include(".routes")
     config.scan(".errors")
     config.scan(".api")
+    config.include(".shop")
+    config.include(".admin")
