@@ -2,13 +2,13 @@
 
 import json
 import logging
+import os
+import urllib.parse
 from importlib import resources
 
 from pyramid.config import Configurator
-import transaction
-
 from .adapters.zodb.catalog import ZodbCatalog
-from .adapters.zodb.root import app_root, bootstrap
+from .adapters.zodb.root import app_root, bootstrap, run_in_transaction
 from .ports import PaymentGateway
 from .services.catalog import import_catalog
 from .services.checkout import CheckoutSettings
@@ -37,6 +37,7 @@ def main(global_config, **settings):
     # Explicit transaction managers: no thread-local state shared by accident.
     settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
     settings.setdefault("retry.attempts", "5")
+    make_storage_directory(settings["zodbconn.uri"])
     with Configurator(settings=settings) as config:
         config.include("pyramid_tm")
         config.include("pyramid_retry")
@@ -67,13 +68,17 @@ def main(global_config, **settings):
 
 def seed_catalog(db):
     """Load the demo catalog into an empty catalog (development only)."""
-    tm = transaction.TransactionManager()
-    connection = db.open(transaction_manager=tm)
-    try:
-        with tm:
-            catalog = ZodbCatalog(app_root(connection))
-            if not catalog.all():
-                text = resources.files("orderflow").joinpath("seed/catalog.json").read_text()
-                import_catalog(catalog, json.loads(text))
-    finally:
-        connection.close()
+    def seed(connection):
+        catalog = ZodbCatalog(app_root(connection))
+        if not catalog.all():
+            text = resources.files("orderflow").joinpath("seed/catalog.json").read_text()
+            import_catalog(catalog, json.loads(text))
+
+    run_in_transaction(db, seed)
+
+
+def make_storage_directory(uri):
+    """FileStorage needs its directory: a fresh clone has no var/."""
+    if uri.startswith("file://"):
+        path = urllib.parse.urlsplit(uri).path
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)

@@ -7,6 +7,7 @@ import logging
 
 from pyramid.httpexceptions import HTTPException
 from pyramid.view import exception_view_config, notfound_view_config
+from ZEO.Exceptions import ClientDisconnected
 from ZODB.POSException import ConflictError
 
 from ...domain.errors import (
@@ -57,6 +58,13 @@ def conflict_after_retries(exc, request):
     # Reached only when every retry attempt conflicted.
     log.warning("giving up after repeated database conflicts: %s", exc)
     return json_error(request, 503, "busy", "the server is busy; try again")
+
+
+@exception_view_config(ClientDisconnected)
+def database_unavailable(exc, request):
+    # The ZEO server is down or restarting; retries did not outlast it.
+    log.error("database unavailable: %s", exc)
+    return json_error(request, 503, "unavailable", "the database is unavailable; try again")
 
 
 @notfound_view_config(path_info=r"^/api/")

@@ -36,6 +36,8 @@ class AppRoot(Persistent):
             ("counts", OOBTree),  # status -> Length
             ("order_count", Length),
             ("event_count", Length),
+            ("admins", OOBTree),  # admin name -> AdminUser
+            ("by_email", OOBTree),  # customer email, lower case -> OOTreeSet of order ids
         ):
             if getattr(self, name, None) is None:
                 setattr(self, name, factory())
@@ -54,15 +56,28 @@ def app_root(connection):
 
 def bootstrap(db):
     """Create or complete the application root, in its own transaction."""
+    def create(connection):
+        root = connection.root()
+        if ROOT_KEY not in root:
+            root[ROOT_KEY] = AppRoot()
+        elif root[ROOT_KEY].ensure():
+            root[ROOT_KEY]._p_changed = True
+
+    run_in_transaction(db, create)
+
+
+def run_in_transaction(db, work, attempts=5):
+    """Run work(connection) in a transaction of its own, retrying conflicts.
+
+    Several processes starting at once against one ZEO server all try to
+    create the root; the losers' retries find it made.
+    """
     tm = transaction.TransactionManager()
     connection = db.open(transaction_manager=tm)
     try:
-        with tm:
-            root = connection.root()
-            if ROOT_KEY not in root:
-                root[ROOT_KEY] = AppRoot()
-            elif root[ROOT_KEY].ensure():
-                root[ROOT_KEY]._p_changed = True
-        return tm
+        for attempt in tm.attempts(attempts):
+            with attempt:
+                result = work(connection)
+        return result
     finally:
         connection.close()
