@@ -79,9 +79,13 @@ def create_checkout_session(request):
 
 
 def read_limited(request, limit):
+    # waitress always sets Content-Length (it de-chunks), so a large body is
+    # refused before it is read. request.body (not body_file) rewinds the
+    # seekable copy that pyramid_retry keeps, so a retried request reads the
+    # whole body again.
     if request.content_length is not None and request.content_length > limit:
         raise BodyTooLarge()
-    body = request.body_file.read(limit + 1)
+    body = request.body
     if len(body) > limit:
         raise BodyTooLarge()
     return body

@@ -53,14 +53,17 @@ def gateway_error(exc, request):
     return json_error(request, 502, "gateway_error", exc.message)
 
 
-@exception_view_config(ConflictError)
+# retryable_error=False: while pyramid_retry has attempts left, a transient
+# error must reach it unrendered, so that it re-runs the request.
+
+
+@exception_view_config(ConflictError, retryable_error=False)
 def conflict_after_retries(exc, request):
-    # Reached only when every retry attempt conflicted.
     log.warning("giving up after repeated database conflicts: %s", exc)
     return json_error(request, 503, "busy", "the server is busy; try again")
 
 
-@exception_view_config(ClientDisconnected)
+@exception_view_config(ClientDisconnected, retryable_error=False)
 def database_unavailable(exc, request):
     # The ZEO server is down or restarting; retries did not outlast it.
     log.error("database unavailable: %s", exc)
@@ -78,7 +81,7 @@ def api_http_exception(exc, request):
                       exc.detail or exc.explanation or exc.title)
 
 
-@exception_view_config(Exception, path_info=r"^/api/")
+@exception_view_config(Exception, path_info=r"^/api/", retryable_error=False)
 def api_crash(exc, request):
     log.exception("unexpected error on %s", request.path)
     return json_error(request, 500, "internal", "internal error")

@@ -1,0 +1,154 @@
+"""Several app processes sharing one real ZEO server (SPEC §6).
+
+The apps run the Stripe gateway against the local Stripe stub, so every
+process (and a console script) sees the same gateway state, as they would
+with real Stripe.
+"""
+
+import contextlib
+import json
+import secrets
+import threading
+
+import pytest
+import stripe
+import ZEO
+
+from orderflow.adapters.zodb.orders import ZodbOrderRepository
+from orderflow.adapters.zodb.root import app_root
+from tests.integration.processes import AppProcess, ZeoServer
+from tests.integration.stripe_stub import StripeStub
+
+SECRET = "whsec_zeo_test_secret"
+
+
+@pytest.fixture
+def stub():
+    stub = StripeStub().start()
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture
+def zeo(tmp_path):
+    server = ZeoServer(tmp_path).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def apps(tmp_path, zeo, stub):
+    settings = {
+        "orderflow.gateway": "stripe",
+        "orderflow.stripe_api_base": stub.base_url,
+        "orderflow.stripe_secret_key": "sk_test_zeo",
+        "orderflow.webhook_secret": SECRET,
+        "orderflow.session_secret": "zeo-test-session-secret",
+        # wait_timeout: how long a request waits for a ZEO server that is away.
+        "zodbconn.uri": f"{zeo.uri}?wait_timeout=1",
+        "retry.attempts": "8",
+    }
+    started = []
+    try:
+        for name in ("a", "b"):
+            started.append(AppProcess(tmp_path, name, settings).start())
+        yield started
+    finally:
+        for app in started:
+            app.stop()
+
+
+@contextlib.contextmanager
+def orders_on(zeo):
+    """The orders as stored, read through a ZEO client of the test's own."""
+    db = ZEO.DB(("127.0.0.1", zeo.port))
+    try:
+        with db.transaction() as connection:
+            yield ZodbOrderRepository(app_root(connection))
+    finally:
+        db.close()
+
+
+def paid_event(session):
+    event = {
+        "id": f"evt_test_{secrets.token_hex(12)}", "object": "event",
+        "api_version": "2026-10-28.endive", "created": session["created"],
+        "livemode": False, "type": "checkout.session.completed",
+        "data": {"object": session},
+    }
+    body = json.dumps(event).encode()
+    return event["id"], body, stripe.WebhookSignature.generate_signature_header(
+        body.decode(), SECRET)
+
+
+def checkout(app):
+    status, started = app.post_json("/api/payments/create-checkout-session",
+                                    {"items": [{"id": "ceramic-mug", "quantity": 1}]})
+    assert status == 201, started
+    return started
+
+
+def deliver_at_once(deliveries):
+    """POST every (app, body, header) at the same moment; the answers."""
+    barrier = threading.Barrier(len(deliveries))
+    answers = [None] * len(deliveries)
+
+    def post(n, app, body, header):
+        barrier.wait()
+        answers[n] = app.post_event(body, header)
+
+    threads = [threading.Thread(target=post, args=(n, *d)) for n, d in enumerate(deliveries)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return answers
+
+
+def test_an_order_created_through_one_process_is_seen_and_paid_through_the_other(apps, stub):
+    a, b = apps
+    started = checkout(a)
+    status, order = b.get(f"/api/orders/{started['orderId']}")
+    assert (status, order["status"]) == (200, "pending")
+
+    _, body, header = paid_event(stub.complete(started["sessionId"]))
+    assert b.post_event(body, header) == (200, {"received": True, "duplicate": False})
+
+    status, order = a.get(f"/api/orders/by-session/{started['sessionId']}")
+    assert order["status"] == "paid"
+    assert order["payment"]["amountReceived"] == order["total"]
+
+
+def test_one_event_delivered_to_both_processes_at_once_is_applied_once(apps, stub, zeo):
+    a, b = apps
+    started = checkout(a)
+    event_id, body, header = paid_event(stub.complete(started["sessionId"]))
+
+    answers = deliver_at_once([(app, body, header) for app in (a, b) for _ in range(4)])
+
+    assert [status for status, _ in answers] == [200] * 8
+    assert sorted(answer["duplicate"] for _, answer in answers) == [False] + [True] * 7
+    with orders_on(zeo) as orders:
+        order = orders.get(started["orderId"])
+        assert order.status == "paid"
+        assert [h.event_id for h in order.history].count(event_id) == 1
+        assert [h.to_status for h in order.history if h.applied].count("paid") == 1
+
+
+def test_a_zeo_restart_fails_requests_cleanly_and_they_succeed_once_it_is_back(apps, zeo):
+    a, b = apps
+    with orders_on(zeo) as orders:
+        before = orders.root.order_count()
+
+    zeo.stop()
+    status, answer = a.post_json("/api/payments/create-checkout-session",
+                                 {"items": [{"id": "ceramic-mug", "quantity": 1}]})
+    assert status == 503, answer
+    assert answer["error"]["code"] == "unavailable"
+
+    zeo.start()
+    started = checkout(a)
+    assert b.get(f"/api/orders/{started['orderId']}")[1]["status"] == "pending"
+    with orders_on(zeo) as orders:
+        # The refused request left no order behind; the later one is there.
+        assert orders.root.order_count() == before + 1
