@@ -111,6 +111,8 @@ class Order:
     payment: Payment | None = None
     failure: Failure | None = None
     awaiting_payment: bool = False
+    # The payment intent of the async payment we wait for, when known.
+    awaiting_intent: str | None = None
     duplicate_payments: list = field(default_factory=list)
     review_reason: str | None = None
     dispute_reason: str | None = None
@@ -165,6 +167,7 @@ class Order:
                 previous.state = "expired"
         self.sessions.append(session)
         self.status = Status.PENDING
+        self.failure = None  # a new attempt; the old failure stays in the history
         note = "checkout started" if len(self.sessions) == 1 else f"retry: attempt {session.attempt}"
         self._record(now, source, None, "checkout.session.created", before, True, note)
 
@@ -181,9 +184,16 @@ class Order:
             raise Refused(f"the order is {self.status} and cannot be cancelled")
 
     def cancel(self, now, source=Source.CUSTOMER):
-        """Cancel the order; the caller has already expired its open session."""
-        self.check_can_cancel()
+        """Cancel the order; the caller has already expired its open session.
+
+        A cancel that reaches a paid (or later) order changes nothing and is
+        kept in the history as ignored (SPEC §2: no regression, ever).
+        """
         before = self.status
+        if before in Status.SETTLED:
+            return self._record(now, source, None, "order.cancel", before, False,
+                                f"ignored: no regression, the order is {before}")
+        self.check_can_cancel()
         self.status = Status.CANCELLED
         session = self.current_session
         if session and session.state == "open":
@@ -235,7 +245,7 @@ class Order:
         if self.status in Status.SETTLED:
             self.duplicate_payments.append(payment)
             return True, "duplicate payment recorded: it needs a refund"
-        self.awaiting_payment = False
+        self._stop_awaiting()
         self.payment = payment
         if event.amount != self.total or event.currency != self.currency:
             self.status = Status.NEEDS_REVIEW
@@ -253,17 +263,22 @@ class Order:
             return False, f"ignored: the order is {self.status}"
         if self._known_payment(event):
             return False, "ignored: this payment is already recorded"
-        self._mark_session(event.session_id, "complete")
-        self.status = Status.PENDING
         if self.awaiting_payment:
             return False, "ignored: already awaiting payment"
+        self._mark_session(event.session_id, "complete")
+        self.status = Status.PENDING
         self.awaiting_payment = True
+        self.awaiting_intent = event.payment_intent
+        self.failure = None
         return True, "awaiting payment"
 
     def _payment_failed(self, event, now):
         if self.status not in (Status.PENDING, Status.FAILED):
             return False, f"ignored: no regression, the order is {self.status}"
-        self.awaiting_payment = False
+        if (self.awaiting_payment and self.awaiting_intent and event.payment_intent
+                and event.payment_intent != self.awaiting_intent):
+            return False, "ignored: an earlier attempt failed; a payment is still processing"
+        self._stop_awaiting()
         self.status = Status.FAILED
         self.failure = Failure(
             code=event.failure_code or "payment_failed",
@@ -292,11 +307,16 @@ class Order:
                 return False, "ignored: refund already recorded"
             duplicate.amount_refunded = event.amount_refunded
             return True, "refund of the duplicate payment recorded"
-        if self.status not in (Status.PAID, Status.PARTIALLY_REFUNDED):
-            return False, f"ignored: the order is {self.status}"
+        if self.payment is None or not self._is_own_payment(event):
+            return False, "ignored: not a payment of this order"
         refunded = event.amount_refunded or 0
         if refunded <= self.payment.amount_refunded:
             return False, "ignored: refund already recorded"
+        if self.status not in (Status.PAID, Status.PARTIALLY_REFUNDED):
+            # In review or disputed the status stays for a person to settle,
+            # but the money that went back is recorded.
+            self.payment.amount_refunded = refunded
+            return True, f"{refunded} refunded; the order stays {self.status}"
         self.payment.amount_refunded = refunded
         if refunded >= self.payment.amount_received:
             self.status = Status.REFUNDED
@@ -305,6 +325,9 @@ class Order:
         return True, f"{refunded} refunded"
 
     def _dispute_opened(self, event, now):
+        if any(event.payment_intent and p.payment_intent == event.payment_intent
+               for p in self.duplicate_payments):
+            return True, "dispute opened on the duplicate payment"
         if self.status not in (Status.PAID, Status.PARTIALLY_REFUNDED):
             return False, f"ignored: the order is {self.status}"
         self.status = Status.DISPUTED
@@ -312,6 +335,15 @@ class Order:
         return True, "dispute opened"
 
     # -- helpers -----------------------------------------------------------
+
+    def _is_own_payment(self, event):
+        """False only when both intents are known and differ."""
+        return not (event.payment_intent and self.payment.payment_intent
+                    and event.payment_intent != self.payment.payment_intent)
+
+    def _stop_awaiting(self):
+        self.awaiting_payment = False
+        self.awaiting_intent = None
 
     def _mark_session(self, session_id, state):
         session = self.session(session_id) if session_id else None

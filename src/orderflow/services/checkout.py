@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from ..domain.catalog import MAX_LINES, MAX_QUANTITY
 from ..domain.errors import ValidationFailed
 from ..domain.events import Source
-from ..domain.order import CheckoutSession, build_order
+from ..domain.order import CheckoutSession, Status, build_order
 from .payments import apply_state
 from .queries import get_order
 
@@ -35,8 +35,15 @@ class CheckoutStarted:
     url: str
 
 
-def idempotency_key(order_id, attempt):
-    return f"orderflow-{order_id}-attempt-{attempt}"
+def idempotency_key(order_id, attempt, expires_at):
+    """One key per attempt of one request, kept across its conflict retries.
+
+    The expiry (fixed by the request's clock, which survives retries) is part
+    of the key: Stripe refuses a key reused with other parameters, so an
+    attempt whose transaction never committed must not block the next
+    request's attempt of the same number.
+    """
+    return f"orderflow-{order_id}-attempt-{attempt}-{expires_at}"
 
 
 def price_lines(catalog, lines):
@@ -89,9 +96,10 @@ def start_checkout(catalog, orders, gateway, settings, order_id, lines, email, n
 def _open_session(gateway, settings, order, now, source):
     """Create the order's next gateway session and make it the current one."""
     attempt = order.next_attempt
+    expires_at = settings.expires_at(now)
     created = gateway.create_session(
         order, attempt, settings.success_url, settings.cancel_url(order.id),
-        settings.expires_at(now), idempotency_key(order.id, attempt),
+        expires_at, idempotency_key(order.id, attempt, expires_at),
     )
     order.attach_session(CheckoutSession(
         id=created.id, attempt=attempt, created_at=now, url=created.url,
@@ -139,6 +147,11 @@ def cancel_order(orders, gateway, order_id, now, source=Source.CUSTOMER):
     order is returned in that state, not cancelled (see retry_checkout).
     """
     order = get_order(orders, order_id)
+    if order.status in Status.SETTLED:
+        # Paid meanwhile: nothing to cancel, but the history keeps the attempt.
+        order.cancel(now, source)
+        orders.save(order)
+        return order
     order.check_can_cancel()
     if not _close_current_session(orders, gateway, order, source, now):
         return order

@@ -55,8 +55,15 @@ class FakeGateway(PaymentGateway):
                        idempotency_key):
         with self._lock:
             self._maybe_fail()
+            # Like Stripe: a key replays its first answer, but only for the
+            # same parameters; reused for anything else it is an error.
+            params = (order.id, attempt, order.items, order.currency, order.email,
+                      success_url, cancel_url, expires_at)
             if idempotency_key in self._by_key:
-                session = self.sessions[self._by_key[idempotency_key]]
+                session_id, first = self._by_key[idempotency_key]
+                if first != params:
+                    raise GatewayError("the idempotency key was used with other parameters")
+                session = self.sessions[session_id]
                 return CreatedSession(session["id"], session["url"], session["expires_at"])
             self.created_calls += 1
             session_id = _id("cs")
@@ -79,7 +86,7 @@ class FakeGateway(PaymentGateway):
                 "livemode": False,
                 "url": f"{self.public_origin}{HOSTED_PATH}{session_id}",
             }
-            self._by_key[idempotency_key] = session_id
+            self._by_key[idempotency_key] = (session_id, params)
             session = self.sessions[session_id]
             return CreatedSession(session_id, session["url"], expires_at)
 

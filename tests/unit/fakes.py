@@ -1,0 +1,123 @@
+"""In-memory working implementations of the storage ports, for unit tests.
+
+They behave like the ZODB adapters where it matters to the use cases: the
+order repository hands out copies, so a use case that changes an order and
+forgets `save` loses the change here exactly as it would in a database.
+"""
+
+import copy
+
+from orderflow.domain.order import Status
+from orderflow.ports.repositories import Carts, Catalog, EventLog, OrderRepository
+
+
+class InMemoryOrderRepository(OrderRepository):
+    def __init__(self, orders=()):
+        self._orders = {}
+        self._by_session = {}
+        self._by_intent = {}
+        self.saves = 0
+        for order in orders:
+            self.add(order)
+
+    def add(self, order):
+        if order.id in self._orders:
+            raise KeyError(f"order {order.id} exists already")
+        self._store(order)
+
+    def get(self, order_id):
+        order = self._orders.get(order_id)
+        return copy.deepcopy(order) if order is not None else None
+
+    def save(self, order):
+        if order.id not in self._orders:
+            raise KeyError(f"order {order.id} was never added")
+        self.saves += 1
+        self._store(order)
+
+    def by_session(self, session_id):
+        return self.get(self._by_session.get(session_id))
+
+    def by_payment_intent(self, payment_intent):
+        return self.get(self._by_intent.get(payment_intent))
+
+    def unsettled(self, older_than=None, limit=None):
+        found = [
+            o for o in self._orders.values()
+            if o.status in (Status.PENDING, Status.FAILED)
+            and (older_than is None or _changed(o) < older_than)
+        ]
+        found.sort(key=_changed)
+        if limit is not None:
+            found = found[:limit]
+        return [copy.deepcopy(o) for o in found]
+
+    def __len__(self):
+        return len(self._orders)
+
+    def _store(self, order):
+        stored = copy.deepcopy(order)
+        self._orders[order.id] = stored
+        # Every session ever attached keeps finding the order.
+        for session in stored.sessions:
+            self._by_session[session.id] = stored.id
+        for intent in stored.payment_intents():
+            self._by_intent[intent] = stored.id
+
+
+def _changed(order):
+    return order.date_modified or order.date_created
+
+
+class InMemoryEventLog(EventLog):
+    def __init__(self):
+        self.records = {}
+
+    def seen(self, event_id):
+        return event_id in self.records
+
+    def record(self, record):
+        if record.event_id in self.records:
+            raise KeyError(f"event {record.event_id} recorded twice")
+        self.records[record.event_id] = record
+
+    def get(self, event_id):
+        return self.records.get(event_id)
+
+
+class InMemoryCatalog(Catalog):
+    def __init__(self, products=()):
+        self._products = {}
+        for product in products:
+            self.put(product)
+
+    def get(self, product_id):
+        return self._products.get(product_id)
+
+    def all(self):
+        return [self._products[k] for k in sorted(self._products)]
+
+    def put(self, product):
+        self._products[product.id] = product
+
+
+class InMemoryCarts(Carts):
+    def __init__(self):
+        self.carts = {}  # cart id -> {product id: quantity}
+
+    def put(self, cart_id, lines):
+        self.carts[cart_id] = dict(lines)
+
+    def lines(self, cart_id):
+        return dict(self.carts.get(cart_id, {}))
+
+    def remove_lines(self, cart_id, items):
+        cart = self.carts.get(cart_id)
+        if cart is None:
+            return
+        for item in items:
+            left = cart.get(item.product_id, 0) - item.quantity
+            if left > 0:
+                cart[item.product_id] = left
+            else:
+                cart.pop(item.product_id, None)

@@ -1,0 +1,80 @@
+"""Builders of orders and gateway events for the lifecycle tests."""
+
+from datetime import datetime, timedelta, timezone
+
+from orderflow.domain.catalog import Product
+from orderflow.domain.events import EventKind, GatewayEvent, Source
+from orderflow.domain.order import CheckoutSession, build_order
+
+T0 = datetime(2025, 1, 1, 12, 0, tzinfo=timezone.utc)
+MUG = Product("mug", "Mug", "", 1250, "eur")
+TEA = Product("tea", "Tea", "", 500, "eur")
+TOTAL = 1250 * 2 + 500
+
+
+def at(minutes):
+    return T0 + timedelta(minutes=minutes)
+
+
+def new_order(session_id="cs_1"):
+    order = build_order("ord_1", [(MUG, 2), (TEA, 1)], "a@example.com", T0, cart_id="cart_1")
+    order.attach_session(CheckoutSession(session_id, 1, T0), T0)
+    return order
+
+
+def retry(order, session_id, minutes=5):
+    order.attach_session(CheckoutSession(session_id, order.next_attempt, at(minutes)),
+                         at(minutes), source=Source.RETRY)
+
+
+_ids = iter(range(1, 10**6))
+
+
+def event(kind, session_id="cs_1", event_id="auto", **fields):
+    if event_id == "auto":
+        event_id = f"evt_{next(_ids)}"
+    types = {
+        EventKind.PAYMENT_SUCCEEDED: "checkout.session.completed",
+        EventKind.PAYMENT_PROCESSING: "checkout.session.completed",
+        EventKind.PAYMENT_FAILED: "payment_intent.payment_failed",
+        EventKind.SESSION_EXPIRED: "checkout.session.expired",
+        EventKind.REFUNDED: "charge.refunded",
+        EventKind.DISPUTE_OPENED: "charge.dispute.created",
+        EventKind.UNHANDLED: "customer.created",
+    }
+    fields.setdefault("order_id", "ord_1")
+    return GatewayEvent(kind=kind, type=types[kind], id=event_id, session_id=session_id,
+                        **fields)
+
+
+def paid(session_id="cs_1", intent="pi_1", amount=TOTAL, currency="eur", **kw):
+    return event(EventKind.PAYMENT_SUCCEEDED, session_id, payment_intent=intent,
+                 amount=amount, currency=currency, **kw)
+
+
+def failed(session_id="cs_1", code="card_declined", reason="Your card was declined.", **kw):
+    return event(EventKind.PAYMENT_FAILED, session_id, payment_intent="pi_1",
+                 failure_code=code, failure_reason=reason, **kw)
+
+
+def processing(session_id="cs_1", **kw):
+    return event(EventKind.PAYMENT_PROCESSING, session_id, payment_intent="pi_1",
+                 amount=TOTAL, currency="eur", **kw)
+
+
+def expired(session_id="cs_1", **kw):
+    return event(EventKind.SESSION_EXPIRED, session_id, **kw)
+
+
+def refunded(amount_refunded, intent="pi_1", **kw):
+    return event(EventKind.REFUNDED, None, payment_intent=intent, amount=TOTAL,
+                 currency="eur", amount_refunded=amount_refunded, **kw)
+
+
+def dispute(intent="pi_1", **kw):
+    return event(EventKind.DISPUTE_OPENED, None, payment_intent=intent,
+                 failure_reason="fraudulent", **kw)
+
+
+def apply(order, e, minutes=1, source=Source.WEBHOOK):
+    return order.apply(e, source, at(minutes))

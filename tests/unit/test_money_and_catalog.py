@@ -1,0 +1,141 @@
+"""Money, product checks and the catalog import/export use cases."""
+
+from dataclasses import replace
+
+import pytest
+
+from orderflow.domain.catalog import Product, check_product
+from orderflow.domain.errors import ValidationFailed
+from orderflow.domain.money import Money, is_currency
+from orderflow.services.catalog import export_catalog, import_catalog
+
+from .fakes import InMemoryCatalog
+
+# -- Money ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("amount", [12.5, 12.0, "1250", True, None])
+def test_money_amounts_are_integers_only(amount):
+    with pytest.raises(TypeError):
+        Money(amount, "eur")
+
+
+@pytest.mark.parametrize("currency", ["EUR", "eu", "euro", "", None, "e1r"])
+def test_money_currencies_are_lower_case_iso_codes(currency):
+    assert not is_currency(currency)
+    with pytest.raises(ValueError):
+        Money(100, currency)
+
+
+def test_money_adds_and_multiplies_in_one_currency():
+    assert Money(1250, "eur") + Money(500, "eur") == Money(1750, "eur")
+    assert Money(1250, "eur").times(3) == Money(3750, "eur")
+    with pytest.raises(ValueError):
+        Money(1, "eur") + Money(1, "usd")
+
+
+@pytest.mark.parametrize("money,text", [
+    (Money(1250, "eur"), "EUR 12.50"),
+    (Money(5, "usd"), "USD 0.05"),
+    (Money(123456789, "gbp"), "GBP 1,234,567.89"),
+    (Money(-250, "eur"), "-EUR 2.50"),
+    (Money(1500, "jpy"), "JPY 1,500"),
+    (Money(0, "eur"), "EUR 0.00"),
+])
+def test_money_formats_for_people_without_floats(money, text):
+    assert money.format() == text
+
+
+# -- check_product -----------------------------------------------------------
+
+GOOD = Product("blue-mug", "Blue mug", "A mug.", 1250, "eur")
+
+
+def test_a_good_product_passes():
+    check_product(GOOD)
+
+
+@pytest.mark.parametrize("change,field", [
+    (dict(id="Blue Mug"), "id"),
+    (dict(id=""), "id"),
+    (dict(id="x" * 65), "id"),
+    (dict(title="  "), "title"),
+    (dict(title="t" * 201), "title"),
+    (dict(description="d" * 2001), "description"),
+    (dict(unit_amount=0), "unitAmount"),
+    (dict(unit_amount=12.5), "unitAmount"),
+    (dict(unit_amount=True), "unitAmount"),
+    (dict(unit_amount=100_000_000), "unitAmount"),
+    (dict(currency="EUR"), "currency"),
+])
+def test_a_bad_product_is_refused_naming_the_field(change, field):
+    with pytest.raises(ValidationFailed) as caught:
+        check_product(replace(GOOD, **change))
+    assert set(caught.value.fields) == {field}
+
+
+# -- import_catalog / export_catalog -------------------------------------------
+
+def as_json(product_id, amount=1000, **extra):
+    return {"id": product_id, "title": product_id.title(), "description": "",
+            "unitAmount": amount, "currency": "eur", **extra}
+
+
+def test_import_upserts_and_deactivates_what_is_missing_but_never_deletes():
+    catalog = InMemoryCatalog([
+        Product("mug", "Mug", "", 1250, "eur"),
+        Product("tea", "Tea", "", 500, "eur"),
+        Product("old", "Old", "", 100, "eur", active=False),
+    ])
+    counts = import_catalog(catalog, {"products": [as_json("mug", 1300), as_json("cup")]})
+    assert counts == (1, 1, 1)  # cup added, mug updated, tea deactivated
+    assert catalog.get("mug").unit_amount == 1300 and catalog.get("mug").active
+    assert catalog.get("cup").active
+    assert catalog.get("tea") is not None and not catalog.get("tea").active
+    assert catalog.get("old") is not None and not catalog.get("old").active
+    assert [p.id for p in catalog.active()] == ["cup", "mug"]
+
+
+def test_importing_the_same_file_twice_changes_nothing_the_second_time():
+    catalog = InMemoryCatalog()
+    data = {"products": [as_json("mug"), as_json("tea", active=False)]}
+    assert import_catalog(catalog, data) == (2, 0, 0)
+    assert import_catalog(catalog, data) == (0, 0, 0)
+    assert not catalog.get("tea").active
+
+
+@pytest.mark.parametrize("data,field", [
+    ({"products": [as_json("mug"), as_json("tea", amount=1.5)]}, "products.1.unitAmount"),
+    ({"products": [as_json("Bad Id")]}, "products.0.id"),
+    ({"products": [dict(as_json("mug"), currency="EUR")]}, "products.0.currency"),
+    ({"products": ["mug"]}, "products.0"),
+    ({"products": [as_json("mug"), as_json("mug")]}, "products"),
+    ({"items": []}, "products"),
+    ([], "products"),
+])
+def test_an_invalid_import_names_the_field_and_changes_nothing(data, field):
+    catalog = InMemoryCatalog([Product("keep", "Keep", "", 100, "eur")])
+    with pytest.raises(ValidationFailed) as caught:
+        import_catalog(catalog, data)
+    assert field in caught.value.fields
+    assert [(p.id, p.active) for p in catalog.all()] == [("keep", True)]
+
+
+def test_export_gives_back_what_import_takes():
+    catalog = InMemoryCatalog([Product("mug", "Mug", "A mug", 1250, "eur"),
+                               Product("tea", "Tea", "", 500, "eur", active=False)])
+    data = export_catalog(catalog)
+    assert data["products"][0] == {"id": "mug", "title": "Mug", "description": "A mug",
+                                   "unitAmount": 1250, "currency": "eur", "active": True}
+    copy = InMemoryCatalog()
+    import_catalog(copy, data)
+    assert copy.all() == catalog.all()
+
+
+def test_the_seed_catalog_imports_cleanly():
+    import json
+    from importlib.resources import files
+    data = json.loads(files("orderflow").joinpath("seed/catalog.json").read_text())
+    catalog = InMemoryCatalog()
+    added, _, _ = import_catalog(catalog, data)
+    assert added == len(data["products"]) > 0
