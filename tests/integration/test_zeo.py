@@ -8,6 +8,7 @@ with real Stripe.
 import contextlib
 import json
 import secrets
+import subprocess
 import threading
 
 import pytest
@@ -16,7 +17,7 @@ import ZEO
 
 from orderflow.adapters.zodb.orders import ZodbOrderRepository
 from orderflow.adapters.zodb.root import app_root
-from tests.integration.processes import AppProcess, ZeoServer
+from tests.integration.processes import BIN, AppProcess, ZeoServer, clean_env, wait_for
 from tests.integration.stripe_stub import StripeStub
 
 SECRET = "whsec_zeo_test_secret"
@@ -147,8 +148,36 @@ def test_a_zeo_restart_fails_requests_cleanly_and_they_succeed_once_it_is_back(a
     assert answer["error"]["code"] == "unavailable"
 
     zeo.start()
+    # Each client reconnects on its own schedule; until then it answers 503.
+    for app in (a, b):
+        wait_for(lambda: app.get("/api/products")[0] == 200, what="a reconnected app")
     started = checkout(a)
     assert b.get(f"/api/orders/{started['orderId']}")[1]["status"] == "pending"
     with orders_on(zeo) as orders:
         # The refused request left no order behind; the later one is there.
         assert orders.root.order_count() == before + 1
+
+
+def test_reconcile_running_while_webhooks_arrive_applies_nothing_twice(apps, stub, zeo):
+    a, b = apps
+    started = [checkout(a) for _ in range(12)]
+    events = [paid_event(stub.complete(s["sessionId"])) for s in started]
+
+    reconcile = subprocess.Popen(
+        [str(BIN / "orderflow-reconcile"), str(a.ini)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=clean_env(),
+    )
+    answers = deliver_at_once([((a, b)[n % 2], body, header)
+                               for n, (_, body, header) in enumerate(events)])
+    output, _ = reconcile.communicate(timeout=120)
+
+    assert reconcile.returncode == 0, output
+    assert "checked" in output
+    assert [status for status, _ in answers] == [200] * len(events)
+    with orders_on(zeo) as orders:
+        for s, (event_id, _, _) in zip(started, events):
+            order = orders.get(s["orderId"])
+            assert order.status == "paid"
+            assert [h.to_status for h in order.history if h.applied].count("paid") == 1
+            assert [h.event_id for h in order.history].count(event_id) == 1
+            assert not order.duplicate_payments
