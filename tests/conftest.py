@@ -14,7 +14,7 @@ def app_settings(tmp_path, **overrides):
         "orderflow.seed_catalog": "true",
         "orderflow.dev_delivery_delay": "0",
         "zodbconn.uri": f"file://{tmp_path}/Data.fs",
-        "retry.attempts": "5",
+        "retry.attempts": "10",
     }
     settings.update(overrides)
     return settings

@@ -8,6 +8,7 @@ from importlib import resources
 
 from pyramid.config import Configurator
 from .adapters.zodb.catalog import ZodbCatalog
+from .adapters.zodb.database import read_your_writes
 from .adapters.zodb.root import app_root, bootstrap, run_in_transaction
 from .ports import PaymentGateway
 from .services.catalog import import_catalog
@@ -36,7 +37,7 @@ def main(global_config, **settings):
     settings = resolve(settings)
     # Explicit transaction managers: no thread-local state shared by accident.
     settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
-    settings.setdefault("retry.attempts", "5")
+    settings.setdefault("retry.attempts", "10")
     make_storage_directory(settings["zodbconn.uri"])
     with Configurator(settings=settings) as config:
         config.include("pyramid_tm")
@@ -59,6 +60,7 @@ def main(global_config, **settings):
             config.include(".adapters.fake.web")
         app = config.make_wsgi_app()
     db = config.registry._zodb_databases[""]
+    read_your_writes(db)
     bootstrap(db)
     if as_bool(settings["orderflow.seed_catalog"]):
         seed_catalog(db)

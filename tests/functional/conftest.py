@@ -67,3 +67,107 @@ def shop(tmp_path):
     app = main({}, **app_settings(tmp_path))
     yield Shop(app)
     app.registry._zodb_databases[""].close()
+
+
+# -- helpers for the API and lifecycle tests ------------------------------
+
+
+def stored_counts(shop):
+    """How much the database holds: a refused request must change none of it."""
+    with shop.storage() as repos:
+        root = repos.root
+        return {
+            "orders": len(root.orders), "order_count": root.order_count(),
+            "events": len(root.events), "event_count": root.event_count(),
+            "sessions": len(root.by_session), "intents": len(root.by_intent),
+        }
+
+
+def put_product(shop, product_id, unit_amount=1000, currency="eur", active=True):
+    """Add or replace a catalog product directly in the database."""
+    from orderflow.domain.catalog import Product
+
+    with shop.storage() as repos:
+        repos.catalog.put(Product(product_id, product_id.replace("-", " ").title(),
+                                  "", unit_amount, currency, active))
+
+
+def event_record(shop, event_id):
+    with shop.storage() as repos:
+        return repos.events.get(event_id)
+
+
+def history_for(shop, order_id, event_id):
+    return [h for h in shop.order(order_id).history if h.event_id == event_id]
+
+
+# -- the admin panel ---------------------------------------------------------
+
+ADMIN_NAME = "alice"
+ADMIN_PASSWORD = "correct horse battery staple"
+
+
+def add_admin_user(shop, name=ADMIN_NAME, password=ADMIN_PASSWORD):
+    from orderflow.adapters.passwords import Argon2Hasher
+    from orderflow.adapters.zodb.users import ZodbAdminUsers
+    from orderflow.services.admins import add_admin
+
+    with shop.storage() as repos:
+        add_admin(ZodbAdminUsers(repos.root), Argon2Hasher(), name, password)
+
+
+def admin_login(http, name=ADMIN_NAME, password=ADMIN_PASSWORD, status=303):
+    form = http.get("/admin/login").forms[0]
+    form["name"] = name
+    form["password"] = password
+    return form.submit(status=status)
+
+
+@pytest.fixture
+def admin(shop):
+    """The shop with an admin logged in on `shop.http`."""
+    add_admin_user(shop)
+    admin_login(shop.http)
+    return shop
+
+
+class Customer:
+    """A browser on the shop pages: fills and submits the real forms (with CSRF)."""
+
+    def __init__(self, shop):
+        self.shop = shop
+        self.http = shop.http
+
+    def add(self, product_id, quantity=1, status=303):
+        page = self.http.get("/")
+        form = next(f for f in page.forms.values()
+                    if f.fields.get("product_id") and f["product_id"].value == product_id)
+        form["quantity"] = str(quantity)
+        return form.submit(status=status)
+
+    def cart_form(self, action, product_id=None):
+        page = self.http.get("/cart")
+        for form in page.forms.values():
+            if form.action.endswith(action) and (
+                    product_id is None or form["product_id"].value == product_id):
+                return form
+        raise AssertionError(f"no {action} form for {product_id} on the cart page")
+
+    def cart_lines(self):
+        """{product id: quantity} as the cart page shows them."""
+        page = self.http.get("/cart")
+        return {form["product_id"].value: int(form["quantity"].value)
+                for form in page.forms.values() if form.action.endswith("/cart/update")}
+
+    def checkout(self):
+        """Submit the cart's checkout form: (order, session id)."""
+        answer = self.cart_form("/cart/checkout").submit(status=303)
+        session_id = answer.location.rsplit("/", 1)[1]
+        with self.shop.storage() as repos:
+            order = repos.orders.by_session(session_id)
+        return order, session_id
+
+
+@pytest.fixture
+def customer(shop):
+    return Customer(shop)

@@ -8,6 +8,7 @@ import threading
 
 import pytest
 import waitress.server
+from waitress import wasyncore
 
 from orderflow.adapters.scripts.send_event import main as send_event_main
 from orderflow.domain.order import Status
@@ -117,11 +118,19 @@ def served(shop):
     port = sock.getsockname()[1]
     sock.close()
     server = waitress.server.create_server(shop.app, host="127.0.0.1", port=port, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def serve():
+        # Short loop turns, so the loop has ended before its sockets close.
+        while not stop.is_set():
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield shop, f"http://127.0.0.1:{port}"
-    server.close()
+    stop.set()
     thread.join(timeout=30)
+    server.close()
 
 
 def send(origin, *args):

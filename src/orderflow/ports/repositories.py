@@ -33,7 +33,10 @@ class OrderRepository(abc.ABC):
         last changed before `older_than`: the ones reconciliation asks about."""
 
 
-@dataclass(frozen=True)
+# order=True: BTrees merge concurrent inserts (conflict resolution) only
+# if the values they hold can be compared with <; without it every two
+# webhooks committing at once would conflict on the event log.
+@dataclass(frozen=True, order=True)
 class EventRecord:
     event_id: str
     type: str
@@ -75,6 +78,15 @@ class Catalog(abc.ABC):
 
 
 class Carts(abc.ABC):
+    @abc.abstractmethod
+    def lines(self, cart_id):
+        """The cart's lines as {product id: quantity} in the order added;
+        empty for an unknown cart."""
+
+    @abc.abstractmethod
+    def put(self, cart_id, lines):
+        """Store a cart's lines whole (an empty mapping empties the cart)."""
+
     @abc.abstractmethod
     def remove_lines(self, cart_id, items):
         """Take the ordered quantities of `items` out of a cart, if it still exists."""

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from ..domain.events import Source
+from ..domain.events import EventKind, Source
 from ..domain.order import Status
 from ..ports.repositories import EventRecord
 
@@ -51,7 +51,10 @@ def apply_gateway_event(orders, events, event, now, source=Source.WEBHOOK, carts
     if events.seen(event.id):
         return EventOutcome(True, "duplicate", note="already processed")
     order = find_order(orders, event)
-    if order is None:
+    if order is None and event.kind == EventKind.UNHANDLED:
+        # SPEC §3.3: a type we do not handle is logged as ignored, ours or not.
+        outcome = EventOutcome(False, "ignored", note="event type not handled")
+    elif order is None:
         outcome = EventOutcome(False, "unmatched", note="no order for this event")
     else:
         result = _apply(orders, order, event, source, now, carts)

@@ -1,5 +1,90 @@
-"""The development hosted-checkout page (mounted only with the fake gateway)."""
+"""The development hosted-checkout page (mounted only with the fake gateway).
+
+It plays Stripe Checkout for a person at a browser: pay, a declined card,
+an async bank transfer that succeeds or fails later, or back. Every outcome
+reaches the app as signed Stripe-shaped webhooks posted by the Courier.
+"""
+
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.view import view_config
+
+from ...domain.money import Money
+from ...ports import OrderRepository
+from .courier import Courier
+from .gateway import HOSTED_PATH
+
+TEMPLATE = "orderflow:adapters/fake/templates/checkout.jinja2"
+ACTIONS = ("pay", "decline", "bank_transfer", "async_fails", "back")
 
 
 def includeme(config):
-    pass
+    settings = config.get_settings()
+    origin = settings["orderflow.public_origin"].rstrip("/")
+    config.registry["orderflow.dev_courier"] = Courier(
+        f"{origin}/api/payments/webhook", float(settings["orderflow.dev_delivery_delay"]),
+    )
+    config.add_route("dev.checkout", HOSTED_PATH + "{session_id}")
+    config.scan(__name__)
+
+
+def _money(amount, currency):
+    return Money(amount, currency).format()
+
+
+def _page(request, session, status=200, notice=None):
+    order = request.find_service(OrderRepository).by_session(session["id"])
+    request.response.status_int = status
+    return {"session": session, "order": order, "notice": notice, "money": _money}
+
+
+def _session(request):
+    gateway = request.registry["orderflow.gateway"]
+    return gateway.sessions.get(request.matchdict["session_id"])
+
+
+def _success_url(session):
+    return session["success_url"].replace("{CHECKOUT_SESSION_ID}", session["id"])
+
+
+@view_config(route_name="dev.checkout", request_method="GET", renderer=TEMPLATE)
+def hosted_checkout(request):
+    session = _session(request)
+    if session is None:
+        request.response.status_int = 404
+        return {"session": None, "order": None, "notice": None, "money": _money}
+    notice = None
+    if request.GET.get("declined"):
+        notice = "Your card was declined. Try again, or use another payment method."
+    return _page(request, session, notice=notice)
+
+
+@view_config(route_name="dev.checkout", request_method="POST", renderer=TEMPLATE)
+def hosted_checkout_action(request):
+    session = _session(request)
+    if session is None:
+        request.response.status_int = 404
+        return {"session": None, "order": None, "notice": None, "money": _money}
+    action = request.POST.get("action")
+    if action == "back":
+        return HTTPSeeOther(location=session["cancel_url"])
+    if action not in ACTIONS or session["status"] != "open":
+        return _page(request, session, status=409,
+                     notice=f"This checkout session is {session['status']}; it cannot be paid here.")
+    gateway = request.registry["orderflow.gateway"]
+    courier = request.registry["orderflow.dev_courier"]
+    sid = session["id"]
+    if action == "pay":
+        # The charge completes at the "processor" a moment later, as with a
+        # real card: until then the success page honestly says "confirming".
+        courier.later(lambda: gateway.pay(sid))
+    elif action == "decline":
+        deliveries = gateway.decline(sid)
+        courier.later(lambda: deliveries)
+        return HTTPSeeOther(location=request.route_url(
+            "dev.checkout", session_id=sid, _query={"declined": "1"}))
+    else:
+        deliveries = gateway.pay_async(sid)
+        courier.later(lambda: deliveries)
+        succeeded = action == "bank_transfer"
+        courier.later(lambda: gateway.settle_async(sid, succeeded=succeeded))
+    return HTTPSeeOther(location=_success_url(session))

@@ -25,6 +25,7 @@ def includeme(config):
     config.add_request_method(request_now, "now", reify=True)
     config.add_static_view("static", "orderflow:adapters/web/static/", cache_max_age=3600)
     config.include(".routes")
+    config.include(".retry")
     config.scan(".errors")
     config.scan(".api")
     config.include(".shop")

@@ -8,7 +8,7 @@ from pyramid.view import view_config
 from ...domain.catalog import Line
 from ...domain.errors import ValidationFailed
 from ...domain.order import new_order_id
-from ...ports import Catalog, EventLog, OrderRepository, PaymentGateway
+from ...ports import Carts, Catalog, EventLog, OrderRepository, PaymentGateway
 from ...services import (
     CheckoutSettings, apply_gateway_event, get_order, get_order_by_session,
     retry_checkout, start_checkout,
@@ -99,7 +99,7 @@ def webhook(request):
     event = gateway.parse_webhook(body, request.headers.get("Stripe-Signature"))
     outcome = apply_gateway_event(
         request.find_service(OrderRepository), request.find_service(EventLog),
-        event, request.now,
+        event, request.now, carts=request.find_service(Carts),
     )
     log.info("webhook %s %s: %s %s", event.id, event.type, outcome.outcome,
              outcome.order_id or "")

@@ -1,5 +1,6 @@
 """ZodbOrderRepository: one persistent record per order, plus indexes."""
 
+from BTrees.OOBTree import OOTreeSet
 from persistent import Persistent
 
 from ...domain.order import Status
@@ -30,6 +31,9 @@ class ZodbOrderRepository(OrderRepository):
         self.root.orders[order.id] = record
         self.root.by_created.add((time_key(order.date_created), order.id))
         self.root.order_count.change(1)
+        if order.email:
+            # An order's email never changes: indexed once, when it is added.
+            self.root.by_email.setdefault(order.email.lower(), OOTreeSet()).add(order.id)
         self._index(record)
 
     def get(self, order_id):

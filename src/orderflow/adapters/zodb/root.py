@@ -29,7 +29,7 @@ class AppRoot(Persistent):
             ("by_intent", OOBTree),  # payment intent id -> order id
             ("by_status", OOTreeSet),  # (status, -created µs, order id)
             ("by_created", OOTreeSet),  # (-created µs, order id)
-            ("events", OOBTree),  # processed event id -> EventRecord
+            ("events", OOBTree),  # processed event id -> (type, outcome, order id, µs, note)
             ("events_by_time", OOTreeSet),  # (-received µs, event id)
             ("products", OOBTree),  # product id -> Product
             ("carts", OOBTree),  # cart id -> CartRecord

@@ -1,5 +1,31 @@
 """The admin panel: orders, their payment story, events, catalog, reconciliation."""
 
+from ....ports.users import AdminUsers, EventListing, OrderListing, PasswordHasher
+from ...passwords import Argon2Hasher
+from ...zodb.listing import ZodbEventListing, ZodbOrderListing
+from ...zodb.services import _factory
+from ...zodb.users import ZodbAdminUsers
+from .security import AdminSecurityPolicy
+
 
 def includeme(config):
-    pass
+    # The shop needs no identity, so one policy for the whole app is enough:
+    # it only ever grants the "admin" permission to a logged-in admin.
+    config.set_security_policy(AdminSecurityPolicy())
+    config.register_service_factory(_factory(ZodbAdminUsers), AdminUsers)
+    config.register_service_factory(_factory(ZodbOrderListing), OrderListing)
+    config.register_service_factory(_factory(ZodbEventListing), EventListing)
+    config.register_service(Argon2Hasher(), PasswordHasher)
+
+    config.add_route("admin.home", "/admin")
+    config.add_route("admin.login", "/admin/login")
+    config.add_route("admin.logout", "/admin/logout")
+    config.add_route("admin.orders", "/admin/orders")
+    config.add_route("admin.order", "/admin/orders/{order_id}")
+    config.add_route("admin.order_reconcile", "/admin/orders/{order_id}/reconcile")
+    config.add_route("admin.events", "/admin/events")
+    config.add_route("admin.products", "/admin/products")
+    config.add_route("admin.product_new", "/admin/products/new")
+    config.add_route("admin.product_edit", "/admin/products/{product_id}/edit")
+    config.add_route("admin.product_active", "/admin/products/{product_id}/active")
+    config.scan(".")

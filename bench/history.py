@@ -1,0 +1,176 @@
+"""How the cost of a request grows with history; memory and Data.fs size.
+
+    .venv/bin/python -m bench.history
+    BENCH_SIZES=1000,100000,1000000 .venv/bin/python -m bench.history
+
+For each size of BENCH_SIZES (paid orders, each with its processed event,
+loaded by bench/loader.py) plus BENCH_PENDING newer pending orders, against
+the app on waitress (BENCH_HISTORY_THREADS threads), one client at a time
+(the per-request cost is the median latency):
+- a webhook paying a pending order (each a different one);
+- GET /api/orders/by-session/{sid} of orders spread over the whole history;
+then, with the app stopped, on a direct connection (the admin views need a
+login; these are the functions they call):
+- the first page, and deep pages at random cursors, of the admin orders list
+  filtered by status (ZodbOrderListing.page, status "paid");
+- a reconcile pass (services.reconcile) over the pending orders.
+Printed with the ratio largest / smallest size. At the largest size: the app's
+resident memory after the run and Data.fs bytes per order before and after
+packing. Every webhook must be answered 2xx and pay its order exactly once.
+"""
+
+import datetime
+import os
+import random
+import statistics
+import tempfile
+import time
+
+from .common import (
+    Server, env_int, env_list, load, open_db, paid_exactly_once, save, table, verdict,
+)
+from .loader import load_history, paying_event
+
+UTC = datetime.timezone.utc
+
+
+def timed(calls):
+    """Median seconds of each call in `calls` (zero-argument functions)."""
+    times = []
+    for call in calls:
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def direct_measures(path, reconcile_orders, repeats):
+    """Admin listing pages and a reconcile pass on a fresh direct connection."""
+    from orderflow.adapters.fake.gateway import FakeGateway
+    from orderflow.adapters.zodb.listing import ZodbOrderListing
+    from orderflow.adapters.zodb.orders import ZodbOrderRepository
+    from orderflow.adapters.zodb.root import app_root
+    from orderflow.services.reconcile import reconcile
+    from .common import ORIGIN, SECRET
+
+    db = open_db(path)
+    try:
+        conn = db.open()
+        root = app_root(conn)
+        listing = ZodbOrderListing(root)
+        keys = list(root.by_status.keys(min=("paid",), max=("paid\0",)))
+        deep = [random.choice(keys) for _ in range(repeats)]
+        del keys
+        first = timed([lambda: listing.page(status="paid")] * repeats)  # cached after one
+        deep_calls = [lambda k=k: listing.page(status="paid", cursor=f"{k[1]}:{k[2]}")
+                      for k in deep]
+        # The first walk loads the pages' orders from disk, the second finds
+        # them in the connection cache: both are reported.
+        deep_cold = timed(deep_calls)
+        deep_page = timed(deep_calls)
+        shown = [len(call().items) for call in deep_calls[:5]]
+        if not any(shown) or max(shown) > 25:
+            raise AssertionError(f"deep pages showed {shown} orders")
+        gateway = FakeGateway(SECRET, ORIGIN)
+        for order_id, session_id, amount in reconcile_orders:
+            gateway.sessions[session_id] = {
+                "id": session_id, "status": "open", "payment_status": "unpaid",
+                "amount_total": amount, "currency": "eur", "payment_intent": None,
+                "metadata": {"order_id": order_id}, "url": None,
+            }
+        now = datetime.datetime.now(UTC)
+        orders = ZodbOrderRepository(root)
+        summary = None
+
+        def one_pass():
+            nonlocal summary
+            summary = reconcile(orders, gateway, now)
+
+        pass_seconds = timed([one_pass] * 5)
+        conn.transaction_manager.abort()
+        conn.close()
+    finally:
+        db.close()
+    return {"first_page_ms": 1000 * first, "deep_page_ms": 1000 * deep_page,
+            "deep_page_cold_ms": 1000 * deep_cold,
+            "reconcile_pass_ms": 1000 * pass_seconds,
+            "reconcile_checked": summary.checked, "reconcile_changed": summary.changed}
+
+
+def one_size(directory, size, pending, n, threads, last):
+    path = os.path.join(directory, f"history-{size}.fs")
+    started = time.perf_counter()
+    sample, made = load_history(path, size, pending)
+    load_seconds = time.perf_counter() - started
+    to_pay, to_reconcile = made[:n], made[n:]
+    result = {"size": size, "load_seconds": load_seconds}
+    with Server("app", path, threads) as app:
+        load(app.port, [("GET", "/api/products", None, {})] * 20, 1)  # warm up
+        webhooks = load(app.port, [paying_event(*m) for m in to_pay], 1)
+        lookups = load(app.port, [("GET", f"/api/orders/by-session/{sid}", None, {})
+                                  for sid in random.sample(sample, min(n, len(sample)))], 1)
+        if last:
+            result["rss_mb"] = app.rss_mb()
+    result.update(webhook_ms=webhooks["p50_ms"], webhook_2xx=webhooks["all_2xx"],
+                  by_session_ms=lookups["p50_ms"], by_session_2xx=lookups["all_2xx"])
+    result["paid_exactly_once"] = paid_exactly_once(path, [m[0] for m in to_pay])
+    result.update(direct_measures(path, to_reconcile, env_int("BENCH_PAGES", 50)))
+    if last:
+        orders = size + pending
+        result["bytes_per_order"] = os.path.getsize(path) / orders
+        db = open_db(path)
+        started = time.perf_counter()
+        db.pack()
+        result["pack_seconds"] = time.perf_counter() - started
+        db.close()
+        result["bytes_per_order_packed"] = os.path.getsize(path) / orders
+    os.remove(path)
+    print(f"  {size} orders: loaded in {load_seconds:.0f} s; {result}", flush=True)
+    return result
+
+
+MEASURES = (("webhook_ms", "webhook paying an order"),
+            ("by_session_ms", "GET /api/orders/by-session/{sid}"),
+            ("first_page_ms", "admin list, status=paid, first page"),
+            ("deep_page_ms", "admin list, status=paid, deep page (cached)"),
+            ("deep_page_cold_ms", "admin list, status=paid, deep page (from disk)"),
+            ("reconcile_pass_ms", "reconcile pass over the pending orders"))
+
+
+def run():
+    sizes = env_list("BENCH_SIZES", "1000,10000,100000")
+    n = env_int("BENCH_HISTORY_N", 300)
+    pending = n + env_int("BENCH_RECONCILE_PENDING", 100)
+    threads = env_int("BENCH_HISTORY_THREADS", 2)
+    print(f"== history: sizes {sizes}, {n} webhooks and lookups each, "
+          f"{pending - n} pending orders to reconcile", flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench-history-") as directory:
+        results = [one_size(directory, size, pending, n, threads, size == sizes[-1])
+                   for size in sizes]
+    small, big = results[0], results[-1]
+    ratio_name = f"{big['size']} / {small['size']}"
+    rows, ratios = [], {}
+    for key, label in MEASURES:
+        ratio = big[key] / small[key]
+        ratios[key] = ratio
+        rows.append([label] + [r[key] for r in results] + [ratio, verdict(ratio <= 1.5)])
+    table(["per request, median ms"] + [f"{r['size']} orders" for r in results]
+          + [f"ratio {ratio_name}", "target <= 1.5"], rows)
+    all_2xx = all(r["webhook_2xx"] and r["by_session_2xx"] for r in results)
+    exactly = all(r["paid_exactly_once"] == n for r in results)
+    print(f"every request answered 2xx: {verdict(all_2xx)}; every webhook paid its order "
+          f"exactly once: {verdict(exactly)}")
+    print(f"reconcile: checked {big['reconcile_checked']} pending orders, changed "
+          f"{big['reconcile_changed']} (none should change: their sessions are open)")
+    print(f"app RSS at {big['size']} orders: {big['rss_mb']:.0f} MB "
+          f"(target <= 400 MB: {verdict(big['rss_mb'] <= 400)})")
+    print(f"Data.fs bytes per order at {big['size']}: {big['bytes_per_order']:.0f} before "
+          f"packing, {big['bytes_per_order_packed']:.0f} after ({big['pack_seconds']:.1f} s)")
+    data = {"sizes": sizes, "n": n, "results": results, "ratios": ratios,
+            "ratio_of": ratio_name, "all_2xx": all_2xx, "paid_exactly_once": exactly}
+    save("history", data)
+    return data
+
+
+if __name__ == "__main__":
+    run()

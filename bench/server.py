@@ -1,0 +1,94 @@
+"""One WSGI server process for a benchmark: the app, or a floor.
+
+    python -m bench.server KIND URI THREADS
+
+KIND is `app` (orderflow.app.main), `bare` (floor a: read the body, answer
+200) or `floor` (floor b: verify the signature, parse JSON, commit one BTree
+insert and one object change in ZODB). It prints `PORT n` once listening on
+a free loopback port, and closes its database on SIGTERM.
+"""
+
+import json
+import logging
+import signal
+import sys
+import threading
+
+import stripe
+import transaction
+import waitress
+from ZODB import DB
+from ZODB.FileStorage import FileStorage
+
+from .common import SECRET, app_settings
+
+OK = [("Content-Type", "application/json"), ("Content-Length", "2")]
+
+
+def bare_app(environ, start_response):
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    environ["wsgi.input"].read(length)
+    start_response("200 OK", OK)
+    return [b"{}"]
+
+
+def floor_app(path):
+    """The least a correct webhook must do: verify, parse, commit one change."""
+    db = DB(FileStorage(path), pool_size=16)
+    local = threading.local()
+
+    def connection():
+        if not hasattr(local, "tm"):
+            local.tm = transaction.TransactionManager()
+            local.conn = db.open(transaction_manager=local.tm)
+        return local.tm, local.conn
+
+    def app(environ, start_response):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        payload = environ["wsgi.input"].read(length).decode("utf-8")
+        stripe.WebhookSignature.verify_header(
+            payload, environ.get("HTTP_STRIPE_SIGNATURE"), SECRET, 300)
+        event = json.loads(payload)
+        order_id = event["data"]["object"]["metadata"]["order_id"]
+        tm, conn = connection()
+        for attempt in tm.attempts(5):
+            with attempt:
+                root = conn.root()
+                root["events"][event["id"]] = event["type"]
+                root["items"][order_id].status = "paid"
+        start_response("200 OK", OK)
+        return [b"{}"]
+
+    return app, db
+
+
+def main(kind, uri, threads):
+    # Overload is what a benchmark makes: waitress's queue warnings are noise.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    db = None
+    if kind == "bare":
+        app = bare_app
+    elif kind == "floor":
+        app, db = floor_app(uri)
+    else:
+        from orderflow.app import main as make_app
+        app = make_app({}, **app_settings(uri))
+        db = app.registry._zodb_databases[""]
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads,
+                                    connection_limit=200, backlog=1024)
+
+    def stop(*_):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    print(f"PORT {server.effective_port}", flush=True)
+    try:
+        server.run()
+    finally:
+        server.close()
+        if db is not None:
+            db.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))

@@ -1,0 +1,49 @@
+"""orderflow-catalog INI import FILE.json | export [FILE.json]"""
+
+import json
+import sys
+
+from ...domain.errors import ValidationFailed
+from ...services.catalog import export_catalog, import_catalog
+from ..zodb.catalog import ZodbCatalog
+from .common import fail, open_env, parser
+
+
+def main(argv=None, env=None):
+    args = parser("Import or export the product catalog (JSON).")
+    args.add_argument("command", choices=("import", "export"))
+    args.add_argument("file", nargs="?", help="the JSON file; export writes to stdout without one")
+    options = args.parse_args(argv)
+    data = None
+    if options.command == "import":
+        if not options.file:
+            return fail("import needs FILE.json")
+        try:
+            with open(options.file, encoding="utf-8") as f:
+                data = json.load(f)
+        except (OSError, ValueError) as error:
+            return fail(f"cannot read {options.file}: {error}")
+    env, owned = open_env(options.ini, env)
+    try:
+        if options.command == "import":
+            added, updated, deactivated = env.run(lambda root: import_catalog(ZodbCatalog(root), data))
+            print(f"imported: {added} added, {updated} updated, {deactivated} deactivated")
+            return 0
+        text = json.dumps(env.run(lambda root: export_catalog(ZodbCatalog(root))),
+                          indent=2, ensure_ascii=False) + "\n"
+    except ValidationFailed as error:
+        details = "; ".join(f"{k}: {v}" for k, v in sorted(error.fields.items()))
+        return fail(f"{error.message} ({details})")
+    finally:
+        if owned:
+            env.close()
+    if options.file:
+        with open(options.file, "w", encoding="utf-8") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def run():
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""What every console script shares: the app from the ini, and transactions."""
+
+import argparse
+import sys
+
+import transaction
+
+from ..zodb.root import app_root
+
+
+class ScriptEnv:
+    """The application's registry and database, with an explicit transaction
+    manager of the script's own (the same discipline as a request)."""
+
+    def __init__(self, registry, closer=None):
+        self.registry = registry
+        self.db = registry._zodb_databases[""]
+        self.tm = transaction.TransactionManager(explicit=True)
+        self.connection = self.db.open(transaction_manager=self.tm)
+        self._closer = closer
+
+    @classmethod
+    def from_ini(cls, ini):
+        # Imported here: --help must not need an app.
+        from pyramid.paster import bootstrap, setup_logging
+
+        setup_logging(ini)
+        env = bootstrap(ini)
+        return cls(env["registry"], env["closer"])
+
+    @property
+    def gateway(self):
+        return self.registry["orderflow.gateway"]
+
+    def run(self, work, attempts=5):
+        """`work(root)` in one transaction, re-run on a conflict; its result."""
+        for attempt in self.tm.attempts(attempts):
+            with attempt:
+                result = work(app_root(self.connection))
+        return result
+
+    def close(self):
+        self.connection.close()
+        if self._closer is not None:
+            self._closer()
+
+
+def parser(description):
+    parsed = argparse.ArgumentParser(description=description)
+    parsed.add_argument("ini", help="the app's ini file, e.g. development.ini")
+    return parsed
+
+
+def open_env(ini, env):
+    """The given env (tests run a script against an app already open), or a new one."""
+    return (env, False) if env is not None else (ScriptEnv.from_ini(ini), True)
+
+
+def fail(message):
+    print(f"error: {message}", file=sys.stderr)
+    return 1

@@ -1,0 +1,56 @@
+"""Admin login and logout."""
+
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.security import forget, remember
+from pyramid.view import view_config
+
+from ....ports.users import AdminUsers, PasswordHasher
+from ....services.admins import authenticate
+from .helpers import page
+from .security import PERMISSION
+
+# One message for an unknown name, a wrong password and a locked account:
+# the answer must not tell which names exist.
+LOGIN_FAILED = "Wrong name or password, or too many attempts: wait a few minutes and try again."
+
+
+def safe_next(request):
+    # Only back into the admin: never an open redirect to another site.
+    target = request.params.get("next", "")
+    if target.startswith("/admin") and not target.startswith("/admin/login"):
+        return target
+    return request.route_path("admin.orders")
+
+
+@view_config(route_name="admin.login", request_method="GET",
+             renderer="orderflow:adapters/web/templates/admin/login.jinja2")
+def login_form(request):
+    if request.authenticated_userid:
+        return HTTPSeeOther(safe_next(request))
+    return page(request, error=None, name="", next=safe_next(request))
+
+
+@view_config(route_name="admin.login", request_method="POST",
+             renderer="orderflow:adapters/web/templates/admin/login.jinja2")
+def login(request):
+    name = request.POST.get("name", "")
+    password = request.POST.get("password", "")
+    users = request.find_service(AdminUsers)
+    userid = authenticate(users, request.find_service(PasswordHasher), name, password,
+                          request.now)
+    if userid is None:
+        # Status 200 keeps the transaction: the failure count must be saved.
+        return page(request, error=LOGIN_FAILED, name=name, next=safe_next(request))
+    headers = remember(request, userid)
+    return HTTPSeeOther(safe_next(request), headers=headers)
+
+
+@view_config(route_name="admin.logout", request_method="POST", permission=PERMISSION)
+def logout(request):
+    headers = forget(request)
+    return HTTPSeeOther(request.route_url("admin.login"), headers=headers)
+
+
+@view_config(route_name="admin.home", permission=PERMISSION)
+def home(request):
+    return HTTPSeeOther(request.route_url("admin.orders"))

@@ -1,0 +1,30 @@
+"""The log of received webhook events, newest first."""
+
+from pyramid.view import view_config
+
+from ....ports.users import EventListing
+from .helpers import page
+from .security import PERMISSION
+
+# Duplicates are answered without writing anything (SPEC §3.3: concurrent
+# duplicate deliveries must not conflict), so the log holds these three.
+OUTCOMES = ("applied", "ignored", "unmatched")
+KNOWN_TYPES = (
+    "checkout.session.completed", "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed", "checkout.session.expired",
+    "payment_intent.payment_failed", "charge.refunded", "charge.dispute.created",
+)
+
+
+@view_config(route_name="admin.events", request_method="GET", permission=PERMISSION,
+             renderer="orderflow:adapters/web/templates/admin/events.jinja2")
+def events_log(request):
+    outcome = request.params.get("outcome", "")
+    outcome = outcome if outcome in OUTCOMES else ""
+    event_type = request.params.get("type", "").strip()[:100]
+    cursor = request.params.get("cursor", "")[:200]
+    found = request.find_service(EventListing).page(
+        outcome=outcome or None, type=event_type or None, cursor=cursor or None,
+    )
+    return page(request, events=found.items, next_cursor=found.next_cursor,
+                outcome=outcome, type=event_type, outcomes=OUTCOMES, types=KNOWN_TYPES)

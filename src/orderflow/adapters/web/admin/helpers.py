@@ -1,0 +1,46 @@
+"""What every admin template needs: formatting, the CSRF token, flashes."""
+
+from pyramid.csrf import get_csrf_token
+
+from ....domain.money import Money
+
+
+def money(amount, currency):
+    if amount is None or not currency:
+        return "—"
+    try:
+        return Money(amount, currency).format()
+    except (TypeError, ValueError):
+        return f"{amount} {currency}"
+
+
+def when(moment):
+    if moment is None:
+        return "—"
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def items_summary(order):
+    return ", ".join(f"{item.quantity} × {item.title}" for item in order.items)
+
+
+def flags(order):
+    found = []
+    if order.duplicate_payments:
+        found.append("duplicate payment" + (" (needs refund)" if order.needs_refund else ""))
+    if order.status == "needs_review" or order.review_reason:
+        found.append("needs review")
+    if order.awaiting_payment:
+        found.append("awaiting payment")
+    return found
+
+
+def page(request, **values):
+    """The template values of an admin page, with the shared helpers."""
+    values.update(
+        admin=request.authenticated_userid,
+        csrf_token=get_csrf_token(request),
+        messages=request.session.pop_flash(),
+        money=money, when=when, items_summary=items_summary, flags=flags,
+    )
+    return values

@@ -1,0 +1,78 @@
+"""Orders: the list, one order's whole payment story, and "check with Stripe now"."""
+
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.view import view_config
+
+from ....domain.errors import GatewayError
+from ....domain.order import Status
+from ....ports import Carts, OrderRepository, PaymentGateway
+from ....ports.users import OrderListing
+from ....services.reconcile import reconcile_order
+from .helpers import page
+from .security import PERMISSION
+
+PAGE_SIZE = 25
+TEMPLATES = "orderflow:adapters/web/templates/admin/"
+
+
+def optional_service(request, iface):
+    # The carts adapter belongs to the shop; reconciliation works without it.
+    try:
+        return request.find_service(iface)
+    except LookupError:
+        return None
+
+
+@view_config(route_name="admin.orders", request_method="GET", permission=PERMISSION,
+             renderer=TEMPLATES + "orders.jinja2")
+def orders_list(request):
+    listing = request.find_service(OrderListing)
+    status = request.params.get("status", "")
+    status = status if status in Status.ALL else ""
+    query = request.params.get("q", "").strip()[:200]
+    cursor = request.params.get("cursor", "")[:200]
+    if query:
+        orders, next_cursor = listing.search(query), None
+    else:
+        found = listing.page(status=status or None, cursor=cursor or None, limit=PAGE_SIZE)
+        orders, next_cursor = found.items, found.next_cursor
+    counts = listing.status_counts()
+    return page(
+        request, orders=orders, status=status, query=query, cursor=cursor,
+        next_cursor=next_cursor, counts=[(s, counts.get(s, 0)) for s in Status.ALL],
+        total=sum(counts.values()),
+    )
+
+
+def _order(request):
+    order = request.find_service(OrderRepository).get(request.matchdict["order_id"])
+    if order is None:
+        raise HTTPNotFound("no such order")
+    return order
+
+
+@view_config(route_name="admin.order", request_method="GET", permission=PERMISSION,
+             renderer=TEMPLATES + "order.jinja2")
+def order_detail(request):
+    order = _order(request)
+    return page(request, order=order, history=list(reversed(order.history)))
+
+
+@view_config(route_name="admin.order_reconcile", request_method="POST", permission=PERMISSION)
+def order_reconcile(request):
+    order = _order(request)
+    try:
+        result = reconcile_order(
+            request.find_service(OrderRepository), request.find_service(PaymentGateway),
+            order, request.now, carts=optional_service(request, Carts),
+        )
+    except GatewayError as error:
+        request.session.flash(f"Could not reach the payment gateway: {error.message}")
+    else:
+        if result.applied:
+            message = f"Checked with the gateway: {result.from_status} → {result.to_status}."
+        else:
+            message = f"Checked with the gateway: nothing new, the order is {result.to_status}."
+        details = "; ".join(result.notes)
+        request.session.flash(message + (f" ({details})" if details else ""))
+    return HTTPSeeOther(request.route_url("admin.order", order_id=order.id))

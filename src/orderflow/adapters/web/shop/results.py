@@ -1,0 +1,105 @@
+"""The payment result pages: success (with landing-page healing) and cancel.
+
+GETs change nothing, except that the success page of a still pending order
+first asks the gateway and applies the answer through the webhook's rules
+(SPEC §3.6, Stripe's "fulfil on the landing page too").
+"""
+
+import logging
+
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.view import view_config
+
+from ....domain.errors import GatewayError, Refused
+from ....domain.events import Source
+from ....domain.order import Status
+from ....ports import Carts, OrderRepository, PaymentGateway
+from ....services import CheckoutSettings, cancel_order, retry_checkout, sync_session
+from .common import TEMPLATES, page_values
+
+log = logging.getLogger(__name__)
+
+
+def not_found_page(request, message):
+    request.response.status_int = 404
+    return page_values(request, message=message)
+
+
+def order_values(request, order, **values):
+    return page_values(
+        request, order=order, Status=Status,
+        can_retry=order.status in Status.RETRYABLE and not order.awaiting_payment,
+        can_cancel=order.status in Status.CANCELLABLE and not order.awaiting_payment,
+        **values,
+    )
+
+
+@view_config(route_name="shop.success", request_method="GET",
+             renderer=TEMPLATES + "success.jinja2")
+def success(request):
+    session_id = request.GET.get("session_id", "")
+    orders = request.find_service(OrderRepository)
+    order = orders.by_session(session_id) if session_id else None
+    if order is None:
+        request.override_renderer = TEMPLATES + "not_found.jinja2"
+        return not_found_page(request, "We could not find a payment with this link.")
+    if order.status == Status.PENDING:
+        try:
+            sync_session(orders, request.find_service(PaymentGateway), order, session_id,
+                         Source.LANDING_PAGE, request.now, carts=request.find_service(Carts))
+        except GatewayError as error:
+            # The webhook or the polling below will bring the news instead.
+            log.warning("landing page could not ask the gateway: %s", error.message)
+    return order_values(request, order, session_id=session_id)
+
+
+@view_config(route_name="shop.cancel", request_method="GET",
+             renderer=TEMPLATES + "cancel.jinja2")
+def cancel(request):
+    order = request.find_service(OrderRepository).get(request.GET.get("order_id", ""))
+    if order is None:
+        request.override_renderer = TEMPLATES + "not_found.jinja2"
+        return not_found_page(request, "We could not find this order.")
+    return order_values(request, order, error=None)
+
+
+def _posted_order(request):
+    return request.find_service(OrderRepository).get(request.POST.get("order_id", ""))
+
+
+@view_config(route_name="shop.retry", request_method="POST",
+             renderer=TEMPLATES + "cancel.jinja2")
+def retry(request):
+    orders = request.find_service(OrderRepository)
+    order = _posted_order(request)
+    if order is None:
+        request.override_renderer = TEMPLATES + "not_found.jinja2"
+        return not_found_page(request, "We could not find this order.")
+    try:
+        started = retry_checkout(orders, request.find_service(PaymentGateway),
+                                 request.find_service(CheckoutSettings), order.id, request.now)
+    except (Refused, GatewayError) as error:
+        request.response.status_int = 409 if isinstance(error, Refused) else 502
+        return order_values(request, orders.get(order.id), error=error.message)
+    if started is None:
+        # Paid (or processing) meanwhile: that news is committed; show it.
+        order = orders.get(order.id)
+        return HTTPSeeOther(location=request.route_url(
+            "shop.success", _query={"session_id": order.session_id}))
+    return HTTPSeeOther(location=started.url)
+
+
+@view_config(route_name="shop.cancel_order", request_method="POST",
+             renderer=TEMPLATES + "cancel.jinja2")
+def cancel_the_order(request):
+    orders = request.find_service(OrderRepository)
+    order = _posted_order(request)
+    if order is None:
+        request.override_renderer = TEMPLATES + "not_found.jinja2"
+        return not_found_page(request, "We could not find this order.")
+    try:
+        cancel_order(orders, request.find_service(PaymentGateway), order.id, request.now)
+    except (Refused, GatewayError) as error:
+        request.response.status_int = 409 if isinstance(error, Refused) else 502
+        return order_values(request, orders.get(order.id), error=error.message)
+    return HTTPSeeOther(location=request.route_url("shop.cancel", _query={"order_id": order.id}))

@@ -1,0 +1,161 @@
+"""Catalog and cart pages, and the checkout form that starts an order."""
+
+import logging
+
+import colander
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.view import view_config
+
+from ....domain.catalog import Line, MAX_QUANTITY
+from ....domain.errors import GatewayError, ValidationFailed
+from ....domain.order import new_order_id
+from ....ports import Carts, Catalog, OrderRepository, PaymentGateway
+from ....services import CheckoutSettings, start_checkout
+from .common import TEMPLATES, load_cart, page_values, see_other
+from .cookies import cart_id_for_writing
+
+log = logging.getLogger(__name__)
+
+
+QUANTITY_TEXT = f"a whole number from 1 to {MAX_QUANTITY}"
+
+
+class Quantity(colander.SchemaType):
+    """A quantity typed by a person: one message for every wrong input."""
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null:
+            return colander.null
+        text = str(cstruct).strip()
+        if not text.isdigit() or not 1 <= int(text) <= MAX_QUANTITY:
+            raise colander.Invalid(node, QUANTITY_TEXT)
+        return int(text)
+
+    def serialize(self, node, appstruct):
+        return colander.null if appstruct is colander.null else str(appstruct)
+
+
+class LineForm(colander.MappingSchema):
+    product_id = colander.SchemaNode(colander.String(), validator=colander.Length(1, 64))
+    quantity = colander.SchemaNode(Quantity())
+
+
+class AddForm(LineForm):
+    # The catalog's quantity field may be left out: one of it, then.
+    quantity = colander.SchemaNode(Quantity(), missing=1)
+
+
+class CheckoutForm(colander.MappingSchema):
+    email = colander.SchemaNode(
+        colander.String(), validator=colander.All(colander.Length(max=254), colander.Email()),
+        missing=None,
+    )
+
+
+def read_form(schema, request):
+    data = {k: v.strip() for k, v in request.POST.items() if isinstance(v, str)}
+    data = {k: v for k, v in data.items() if v != "" or k == "quantity"}
+    try:
+        return schema.deserialize(data)
+    except colander.Invalid as error:
+        raise ValidationFailed("the form is not valid", error.asdict()) from None
+
+
+def cart_page(request, errors=None, error_line=None, status=200, email=""):
+    cart_id, cart, products = load_cart(request)
+    lines, unavailable = [], []
+    for product_id, quantity in cart.lines.items():
+        product = products.get(product_id)
+        if product is None or not product.active:
+            unavailable.append((product_id, product))
+        else:
+            lines.append((product, quantity, product.unit_amount * quantity))
+    request.response.status_int = status
+    return page_values(
+        request, lines=lines, unavailable=unavailable, currency=cart.currency,
+        total=sum(line[2] for line in lines), errors=errors or {}, error_line=error_line,
+        email=email, cart_count=sum(q for _, q, _ in lines),
+    )
+
+
+@view_config(route_name="shop.catalog", request_method="GET",
+             renderer=TEMPLATES + "catalog.jinja2")
+def catalog(request):
+    products = sorted(request.find_service(Catalog).active(), key=lambda p: p.title.lower())
+    return page_values(request, products=products, errors={})
+
+
+@view_config(route_name="shop.cart", request_method="GET", renderer=TEMPLATES + "cart.jinja2")
+def cart(request):
+    return cart_page(request)
+
+
+@view_config(route_name="shop.cart_add", request_method="POST",
+             renderer=TEMPLATES + "catalog.jinja2")
+def add(request):
+    try:
+        form = read_form(AddForm(), request)
+        product = request.find_service(Catalog).get(form["product_id"])
+        if product is None:
+            raise ValidationFailed("unknown product", {"product_id": "not for sale"})
+        _, cart, _ = load_cart(request)
+        cart.add(product, form["quantity"])
+    except ValidationFailed as error:
+        request.response.status_int = 400
+        products = sorted(request.find_service(Catalog).active(), key=lambda p: p.title.lower())
+        return page_values(request, products=products, errors=error.fields,
+                           error_product=request.POST.get("product_id"))
+    response = see_other(request, "shop.cart")
+    request.find_service(Carts).put(cart_id_for_writing(request, response), cart.lines)
+    request.session.flash(f"Added {form['quantity']} × {product.title} to your cart.", "shop")
+    return response
+
+
+@view_config(route_name="shop.cart_update", request_method="POST",
+             renderer=TEMPLATES + "cart.jinja2")
+def update(request):
+    cart_id, cart, _ = load_cart(request)
+    try:
+        form = read_form(LineForm(), request)
+        cart.set_quantity(form["product_id"], form["quantity"])
+    except ValidationFailed as error:
+        return cart_page(request, error.fields, request.POST.get("product_id"), status=400)
+    request.find_service(Carts).put(cart_id, cart.lines)
+    return see_other(request, "shop.cart")
+
+
+@view_config(route_name="shop.cart_remove", request_method="POST")
+def remove(request):
+    cart_id, cart, _ = load_cart(request)
+    if cart_id is not None:
+        cart.remove(request.POST.get("product_id", ""))
+        request.find_service(Carts).put(cart_id, cart.lines)
+    return see_other(request, "shop.cart")
+
+
+@view_config(route_name="shop.checkout", request_method="POST",
+             renderer=TEMPLATES + "cart.jinja2")
+def checkout(request):
+    """The same use case as the JSON API, remembering which cart it came from."""
+    cart_id, cart, products = load_cart(request)
+    email = request.POST.get("email", "").strip()
+    lines = [Line(pid, q) for pid, q in cart.lines.items()
+             if products.get(pid) is not None and products[pid].active]
+    try:
+        form = read_form(CheckoutForm(), request)
+        if not lines:
+            raise ValidationFailed("the cart is empty", {"cart": "add something first"})
+        started = start_checkout(
+            request.find_service(Catalog), request.find_service(OrderRepository),
+            request.find_service(PaymentGateway), request.find_service(CheckoutSettings),
+            request.environ.setdefault("orderflow.order_id", new_order_id()),
+            lines, form["email"], request.now, cart_id=cart_id,
+        )
+    except ValidationFailed as error:
+        return cart_page(request, error.fields, status=400, email=email)
+    except GatewayError as error:
+        log.warning("checkout failed at the gateway: %s", error.message)
+        return cart_page(request, {"gateway": "The payment service could not be reached. "
+                                              "Your cart is unchanged; please try again."},
+                         status=502, email=email)
+    return HTTPSeeOther(location=started.url)

@@ -1,0 +1,49 @@
+/* Polls the order while its payment is being confirmed, with back-off for
+   about a minute, and swaps in the server-rendered result when it changes.
+   The page works without it: its address is also the receipt link. */
+(function () {
+  "use strict";
+  var delays = [1000, 1000, 2000, 2000, 3000, 3000, 5000, 5000, 8000, 10000, 10000, 10000];
+  var box = document.getElementById("order-status");
+  if (!box || box.getAttribute("data-status") !== "pending" || !window.fetch) { return; }
+  var step = 0;
+
+  function stillConfirming() {
+    var note = document.getElementById("still-confirming");
+    if (note) { note.hidden = false; }
+  }
+
+  function next() {
+    if (step >= delays.length) { stillConfirming(); return; }
+    window.setTimeout(poll, delays[step++]);
+  }
+
+  function refresh() {
+    return fetch(box.getAttribute("data-page-url"), { cache: "no-store", credentials: "same-origin" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.getElementById("order-status");
+        if (!fresh) { next(); return; }
+        box.replaceWith(fresh);
+        // A paid order took its lines out of the cart: the header says so too.
+        var link = document.getElementById("cart-link");
+        var freshLink = doc.getElementById("cart-link");
+        if (link && freshLink) { link.textContent = freshLink.textContent; }
+        box = fresh;
+        if (fresh.getAttribute("data-status") === "pending") { next(); } else { fresh.focus(); }
+      });
+  }
+
+  function poll() {
+    fetch(box.getAttribute("data-poll-url"), { cache: "no-store", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (order) {
+        if (order && order.status !== "pending") { return refresh(); }
+        next();
+      })
+      .catch(next);
+  }
+
+  next();
+})();

@@ -1,0 +1,20 @@
+"""Database set-up that the ZODB URI cannot express."""
+
+from ZEO.ClientStorage import ClientStorage
+
+
+def read_your_writes(db):
+    """Make every transaction of a ZEO client see all commits made before it.
+
+    Without this a ZEO client learns of other processes' commits through
+    asynchronous invalidations, so an order committed by one app process a
+    moment ago could be missing in another (a webhook would be "unmatched").
+    With server_sync, transaction begin makes one round trip to the server.
+    zodburi's zeo:// resolver does not pass this option, so it is set here:
+    the attribute for later reconnections, `sync` for the open connection.
+    """
+    storage = db.storage
+    if isinstance(storage, ClientStorage):
+        storage.server_sync = True
+        if hasattr(storage, "ping"):
+            storage.sync = storage.ping

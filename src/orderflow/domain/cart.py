@@ -1,0 +1,75 @@
+"""The cart: the lines (product id -> quantity) a browser has collected.
+
+Pure rules (SPEC §1): quantity 1..99, at most 50 lines, one currency. The
+cart is never cleared by a failure, a cancel or an expiry; only the lines
+of a paid order are taken out (`remove_ordered`).
+"""
+
+from dataclasses import dataclass, field
+
+from .catalog import MAX_LINES, MAX_QUANTITY
+from .errors import ValidationFailed
+
+
+def check_quantity(quantity, name="quantity"):
+    if type(quantity) is not int or not 1 <= quantity <= MAX_QUANTITY:
+        raise ValidationFailed(
+            "the quantity is out of range",
+            {name: f"a whole number from 1 to {MAX_QUANTITY}"},
+        )
+
+
+@dataclass
+class Cart:
+    lines: dict = field(default_factory=dict)  # product id -> quantity, in order added
+    currency: str | None = None
+
+    @property
+    def empty(self):
+        return not self.lines
+
+    def add(self, product, quantity=1):
+        """Add `quantity` of an active product; a line already there grows."""
+        check_quantity(quantity)
+        if not product.active:
+            raise ValidationFailed("the product is not for sale", {"product_id": "not for sale"})
+        if self.currency is not None and self.lines and product.currency != self.currency:
+            raise ValidationFailed(
+                "a cart has one currency",
+                {"product_id": f"priced in {product.currency.upper()}, "
+                               f"the cart is in {self.currency.upper()}"},
+            )
+        if product.id not in self.lines and len(self.lines) >= MAX_LINES:
+            raise ValidationFailed("the cart is full", {"product_id": f"at most {MAX_LINES} lines"})
+        total = self.lines.get(product.id, 0) + quantity
+        if total > MAX_QUANTITY:
+            raise ValidationFailed(
+                "too many of one product",
+                {"quantity": f"at most {MAX_QUANTITY} of one product in all"},
+            )
+        self.lines[product.id] = total
+        self.currency = product.currency
+
+    def set_quantity(self, product_id, quantity):
+        check_quantity(quantity)
+        if product_id not in self.lines:
+            raise ValidationFailed("the product is not in the cart", {"product_id": "not in the cart"})
+        self.lines[product_id] = quantity
+
+    def remove(self, product_id):
+        self.lines.pop(product_id, None)
+        self._forget_currency_when_empty()
+
+    def remove_ordered(self, items):
+        """Take the ordered quantities out: what the customer added since stays."""
+        for item in items:
+            left = self.lines.get(item.product_id, 0) - item.quantity
+            if left > 0:
+                self.lines[item.product_id] = left
+            else:
+                self.lines.pop(item.product_id, None)
+        self._forget_currency_when_empty()
+
+    def _forget_currency_when_empty(self):
+        if not self.lines:
+            self.currency = None

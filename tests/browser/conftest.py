@@ -1,0 +1,84 @@
+"""Real Chromium (Debian's, through Playwright) against the app served by waitress.
+
+The server listens on a free loopback port chosen before the app is made,
+because the app's public origin (session URLs, the dev checkout's webhook
+target) must be that very server. Each test module gets a fresh FileStorage.
+"""
+
+import pathlib
+import socket
+import threading
+
+import pytest
+from playwright.sync_api import sync_playwright
+import waitress
+
+from orderflow.app import main
+from tests.conftest import app_settings
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+class LiveShop:
+    def __init__(self, app, origin):
+        self.app = app
+        self.origin = origin
+        self.gateway = app.registry["orderflow.gateway"]
+        self.db = app.registry._zodb_databases[""]
+
+    def url(self, path):
+        return self.origin + path
+
+
+@pytest.fixture(scope="module")
+def live_shop(tmp_path_factory):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    origin = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    app = main({}, **app_settings(
+        tmp_path_factory.mktemp("browser-db"),
+        **{"orderflow.public_origin": origin, "orderflow.dev_delivery_delay": "0.5"},
+    ))
+    server = waitress.create_server(app, sockets=[sock], threads=6, clear_untrusted_proxy_headers=True)
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread.start()
+    yield LiveShop(app, origin)
+    app.registry["orderflow.dev_courier"].stop()
+    server.close()
+    thread.join(10)
+    app.registry._zodb_databases[""].close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_shop):
+    # A context per test: its own cookies, so its own cart.
+    context = browser.new_context(viewport={"width": 412, "height": 900}, base_url=live_shop.origin)
+    context.set_default_timeout(20_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """Call at the end of a journey: saves the final page under test-output/."""
+    def take():
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+
+    return take

@@ -1,0 +1,127 @@
+"""Admin login, lockout, logout, and that nothing under /admin is open."""
+
+import re
+
+import pytest
+
+from tests.functional.conftest import (
+    ADMIN_NAME, ADMIN_PASSWORD, add_admin_user, admin_login,
+)
+
+GENERIC = "Wrong name or password"
+
+ADMIN_PAGES = [
+    "/admin", "/admin/orders", "/admin/orders/ord_x", "/admin/events",
+    "/admin/products", "/admin/products/new", "/admin/products/ceramic-mug/edit",
+]
+ADMIN_POSTS = [
+    "/admin/logout", "/admin/orders/ord_x/reconcile", "/admin/products/new",
+    "/admin/products/ceramic-mug/edit", "/admin/products/ceramic-mug/active",
+]
+
+
+def test_an_admin_logs_in_with_the_right_password_and_sees_the_orders(shop):
+    add_admin_user(shop)
+    answer = admin_login(shop.http)
+    assert answer.location.endswith("/admin/orders")
+    page = answer.follow()
+    assert "Orders" in page.text and ADMIN_NAME in page.text
+
+
+def test_the_session_cookie_is_httponly_and_samesite(shop):
+    add_admin_user(shop)
+    answer = admin_login(shop.http)
+    cookie = answer.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_wrong_password_and_an_unknown_name_get_the_same_message(shop):
+    add_admin_user(shop)
+    wrong = admin_login(shop.http, password="not the password", status=200)
+    unknown = admin_login(shop.http, name="mallory", status=200)
+    assert GENERIC in wrong.text and GENERIC in unknown.text
+    assert wrong.text.count(GENERIC) == unknown.text.count(GENERIC) == 1
+    shop.http.get("/admin/orders", status=303)
+
+
+def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(shop):
+    add_admin_user(shop)
+    for _ in range(5):
+        admin_login(shop.http, password="guess", status=200)
+    locked = admin_login(shop.http, status=200)
+    assert GENERIC in locked.text
+    shop.http.get("/admin/orders", status=303)
+    with shop.storage() as repos:
+        assert repos.root.admins[ADMIN_NAME].locked_until is not None
+
+
+def test_a_login_after_the_lock_has_passed_succeeds(shop):
+    from dataclasses import replace
+    from datetime import datetime, timedelta, timezone
+
+    add_admin_user(shop)
+    for _ in range(5):
+        admin_login(shop.http, password="guess", status=200)
+    with shop.storage() as repos:
+        user = repos.root.admins[ADMIN_NAME]
+        past = datetime.now(timezone.utc) - timedelta(seconds=1)
+        repos.root.admins[ADMIN_NAME] = replace(user, locked_until=past)
+    admin_login(shop.http, status=303)
+
+
+def test_logout_ends_the_admin_session(admin):
+    page = admin.http.get("/admin/orders")
+    page.forms[0].submit(status=303)
+    admin.http.get("/admin/orders", status=303)
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_an_anonymous_visitor_is_sent_to_the_login_page(shop, path):
+    answer = shop.http.get(path, status=303)
+    assert "/admin/login?next=" in answer.location
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_an_anonymous_json_client_gets_401(shop, path):
+    answer = shop.http.get(path, headers={"Accept": "application/json"}, status=401)
+    assert answer.json["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize("path", ADMIN_POSTS)
+def test_an_anonymous_post_changes_nothing(shop, path):
+    # No token at all: refused before anything runs (CSRF or login).
+    shop.http.post(path, {"active": "0"}, status=(303, 400))
+    token = _token(shop.http.get("/admin/login").text)
+    shop.http.post(path, {"active": "0", "csrf_token": token}, status=303)
+    with shop.storage() as repos:
+        assert repos.catalog.get("ceramic-mug").active
+
+
+def test_an_admin_post_without_the_csrf_token_is_refused(admin):
+    admin.http.post("/admin/products/ceramic-mug/active", {"active": "0"}, status=400)
+    admin.http.post("/admin/products/ceramic-mug/active",
+                    {"active": "0", "csrf_token": "forged"}, status=400)
+    with admin.storage() as repos:
+        assert repos.catalog.get("ceramic-mug").active
+
+
+def test_the_login_form_itself_needs_the_csrf_token(shop):
+    add_admin_user(shop)
+    shop.http.post("/admin/login", {"name": ADMIN_NAME, "password": ADMIN_PASSWORD},
+                   status=400)
+    shop.http.get("/admin/orders", status=303)
+
+
+def test_login_returns_to_the_admin_page_first_asked_for_but_never_elsewhere(shop):
+    add_admin_user(shop)
+    form = shop.http.get("/admin/login?next=/admin/events").forms[0]
+    form["name"], form["password"] = ADMIN_NAME, ADMIN_PASSWORD
+    assert form.submit(status=303).location.endswith("/admin/events")
+    shop.http.reset()
+    form = shop.http.get("/admin/login?next=https://evil.example/").forms[0]
+    form["name"], form["password"] = ADMIN_NAME, ADMIN_PASSWORD
+    assert form.submit(status=303).location.endswith("/admin/orders")
+
+
+def _token(html):
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)

@@ -1,0 +1,97 @@
+"""The catalog in the admin: add, edit, deactivate, with CSRF and field errors."""
+
+def product(shop, product_id):
+    with shop.storage() as repos:
+        return repos.catalog.get(product_id)
+
+
+def new_product_form(shop, **values):
+    form = shop.http.get("/admin/products/new").forms[1]
+    for name, value in values.items():
+        form[name] = value
+    return form
+
+
+def test_an_admin_adds_a_product(admin):
+    form = new_product_form(admin, id="tea-pot", title="Tea pot", description="Cast iron",
+                            unitAmount="4500", currency="eur")
+    page = form.submit(status=303).follow()
+    assert "Product tea-pot added." in page.text and "EUR 45.00" in page.text
+    added = product(admin, "tea-pot")
+    assert (added.title, added.unit_amount, added.currency, added.active) == \
+        ("Tea pot", 4500, "eur", True)
+    assert any(p["id"] == "tea-pot" for p in admin.http.get("/api/products").json["products"])
+
+
+def test_prices_that_are_not_whole_minor_units_are_refused_with_field_errors(admin):
+    for price in ("12.50", "-5", "0", "abc", "", "1e3", "100000000"):
+        form = new_product_form(admin, id="tea-pot", title="Tea pot", unitAmount=price)
+        page = form.submit(status=400)
+        assert 'data-field="unitAmount"' in page.text, price
+    assert product(admin, "tea-pot") is None
+
+
+def test_every_invalid_field_is_named(admin):
+    form = new_product_form(admin, id="Not A Slug!", title="", unitAmount="10", currency="EURO")
+    page = form.submit(status=400)
+    for field in ("id", "title", "currency"):
+        assert f'data-field="{field}"' in page.text
+    assert 'value="Not A Slug!"' in page.text
+
+
+def test_an_existing_id_cannot_be_added_twice(admin):
+    form = new_product_form(admin, id="ceramic-mug", title="Other", unitAmount="100")
+    assert 'data-field="id"' in form.submit(status=400).text
+    assert product(admin, "ceramic-mug").title == "Ceramic mug"
+
+
+def test_an_edited_price_leaves_existing_orders_unchanged(admin):
+    started = admin.checkout().json
+    form = admin.http.get("/admin/products/ceramic-mug/edit").forms[1]
+    form["unitAmount"] = "2500"
+    form["title"] = "Big ceramic mug"
+    form.submit(status=303)
+    assert product(admin, "ceramic-mug").unit_amount == 2500
+    order = admin.order(started["orderId"])
+    assert order.items[0].unit_amount == 1800 and order.items[0].title == "Ceramic mug"
+    assert order.total == 3600
+    assert admin.http.get(f"/api/orders/{started['orderId']}").json["total"] == 3600
+    later = admin.checkout().json
+    assert admin.order(later["orderId"]).total == 5000
+
+
+def test_an_invalid_edit_changes_nothing(admin):
+    form = admin.http.get("/admin/products/ceramic-mug/edit").forms[1]
+    form["unitAmount"] = "18.00"
+    assert 'data-field="unitAmount"' in form.submit(status=400).text
+    assert product(admin, "ceramic-mug").unit_amount == 1800
+
+
+def test_a_deactivated_product_leaves_the_shop_but_stays_in_the_catalog(admin):
+    page = admin.http.get("/admin/products")
+    form = next(f for f in page.forms.values()
+                if f.action == "/admin/products/ceramic-mug/active")
+    form.submit(status=303)
+    assert product(admin, "ceramic-mug").active is False
+    assert "ceramic-mug" not in [p["id"] for p in admin.http.get("/api/products").json["products"]]
+    admin.checkout(status=400)
+
+
+def test_product_changes_need_the_csrf_token(admin):
+    admin.http.post("/admin/products/new", {"id": "x-1", "title": "X", "unitAmount": "1",
+                                            "currency": "eur"}, status=400)
+    admin.http.post("/admin/products/ceramic-mug/edit", {"title": "X", "unitAmount": "1",
+                                                         "currency": "eur"}, status=400)
+    assert product(admin, "x-1") is None
+    assert product(admin, "ceramic-mug").title == "Ceramic mug"
+
+
+def test_html_in_a_new_title_is_shown_as_text_in_the_admin_and_the_shop(admin):
+    form = new_product_form(admin, id="evil", title="<img src=x onerror=alert(1)>",
+                            unitAmount="100")
+    form.submit(status=303)
+    listing = admin.http.get("/admin/products").text
+    assert "<img src=x" not in listing and "&lt;img src=x onerror=alert(1)&gt;" in listing
+    shop_page = admin.http.get("/")
+    assert "<img src=x" not in shop_page.text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in shop_page.text

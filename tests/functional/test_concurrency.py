@@ -1,0 +1,232 @@
+"""Exactly once under real concurrency: a threaded server on FileStorage.
+
+Stripe may deliver one event to several workers at the same moment; ZODB
+makes all but one writer conflict, pyramid_retry runs them again, and they
+then find the event in the log (SPEC §3.3).
+"""
+
+from dataclasses import replace
+from datetime import datetime, timezone
+import json
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+from pyramid_retry import IBeforeRetry
+from pyramid_zodbconn import ZODBConnectionOpened
+import transaction
+import waitress
+from ZODB.POSException import ConflictError
+
+from orderflow.adapters.zodb.catalog import ZodbCatalog
+from orderflow.adapters.zodb.events import ZodbEventLog
+from orderflow.adapters.zodb.orders import ZodbOrderRepository
+from orderflow.adapters.zodb.root import app_root
+from orderflow.services import apply_gateway_event
+from tests.functional.conftest import event_record, history_for
+
+TIMEOUT = 120  # generous: a noisy two-core machine
+
+
+@pytest.fixture
+def server(shop):
+    """The shop's app served by waitress on a free loopback port."""
+    server = waitress.create_server(shop.app, host="127.0.0.1", port=0, threads=8)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=TIMEOUT)
+
+
+def post(url, body, headers):
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def all_at_once(jobs):
+    """Run every job in its own thread, released together; their results in order."""
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+
+    def run(n, job):
+        barrier.wait(timeout=TIMEOUT)
+        try:
+            results[n] = job()
+        except Exception as error:  # reported by the assertions below
+            results[n] = ("crashed", repr(error))
+
+    threads = [threading.Thread(target=run, args=(n, job)) for n, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
+def webhook_job(server, delivery):
+    headers = {"Stripe-Signature": delivery.header, "Content-Type": "application/json"}
+    return lambda: post(f"{server}/api/payments/webhook", delivery.body, headers)
+
+
+def test_one_event_delivered_sixteen_times_at_once_is_applied_exactly_once(shop, server):
+    started = shop.checkout().json
+    [delivery] = shop.gateway.pay(started["sessionId"])
+    results = all_at_once([webhook_job(server, delivery)] * 16)
+    assert all(status == 200 for status, _ in results), results
+    answers = [body for _, body in results]
+    assert all(body["received"] is True for body in answers)
+    assert sum(1 for body in answers if body["duplicate"] is False) == 1
+    order = shop.order(started["orderId"])
+    assert order.status == "paid"
+    assert len(history_for(shop, started["orderId"], delivery.event["id"])) == 1
+    with shop.storage() as repos:
+        assert len(repos.root.events) == 1
+        assert repos.root.event_count() == 1
+        assert len(repos.root.events_by_time) == 1
+    assert event_record(shop, delivery.event["id"]).outcome == "applied"
+
+
+def test_many_events_for_many_orders_at_once_are_all_applied(shop, server):
+    orders = [shop.checkout(items=[("ceramic-mug", n % 5 + 1)]).json for n in range(16)]
+    deliveries = [shop.gateway.pay(o["sessionId"])[0] for o in orders]
+    results = all_at_once([webhook_job(server, d) for d in deliveries])
+    assert results == [(200, {"received": True, "duplicate": False})] * 16
+    for started, delivery in zip(orders, deliveries):
+        order = shop.order(started["orderId"])
+        assert order.status == "paid"
+        assert len(history_for(shop, started["orderId"], delivery.event["id"])) == 1
+    with shop.storage() as repos:
+        assert len(repos.root.events) == 16
+        assert repos.root.event_count() == 16
+        assert repos.root.counts["paid"]() == 16
+        assert repos.root.counts["pending"]() == 0
+        assert len(repos.root.by_intent) == 16
+
+
+def test_checkouts_at_once_each_create_one_order(shop, server):
+    body = json.dumps({"items": [{"id": "milk-jug", "quantity": 1}]}).encode()
+    job = lambda: post(f"{server}/api/payments/create-checkout-session", body,  # noqa: E731
+                       {"Content-Type": "application/json"})
+    results = all_at_once([job] * 12)
+    assert all(status == 201 for status, _ in results), results
+    assert len({body["orderId"] for _, body in results}) == 12
+    assert shop.gateway.created_calls == 12
+    with shop.storage() as repos:
+        assert len(repos.root.orders) == 12
+        assert repos.root.order_count() == 12
+        assert repos.root.counts["pending"]() == 12
+
+
+
+def test_two_deliveries_that_read_at_the_same_moment_conflict_and_the_loser_retries(
+        shop, server):
+    # Hold the first two requests right after their database connections
+    # open (their snapshots are taken) until both are there: both then see
+    # the event as new, so one must lose the commit, be retried and find
+    # the duplicate. This makes the race certain instead of likely.
+    meeting = threading.Barrier(2)
+    opened, retries, lock = [], [], threading.Lock()
+
+    def on_open(event):
+        with lock:
+            opened.append(event.conn)
+            first_two = len(opened) <= 2
+        if first_two:
+            meeting.wait(timeout=TIMEOUT)
+
+    started = shop.checkout().json
+    [delivery] = shop.gateway.pay(started["sessionId"])
+    shop.app.registry.registerHandler(on_open, (ZODBConnectionOpened,))
+    shop.app.registry.registerHandler(retries.append, (IBeforeRetry,))
+    results = all_at_once([webhook_job(server, delivery)] * 2)
+    assert sorted(body["duplicate"] for _, body in results) == [False, True], results
+    assert all(status == 200 for status, _ in results)
+    assert len(retries) == 1
+    assert isinstance(retries[0].exception, ConflictError)
+    assert len(history_for(shop, started["orderId"], delivery.event["id"])) == 1
+    assert shop.order(started["orderId"]).status == "paid"
+
+
+# -- two ZODB connections racing on the use case itself --------------------
+
+
+def apply_on(db, event):
+    """apply_gateway_event in a transaction of its own connection, not committed."""
+    tm = transaction.TransactionManager()
+    connection = db.open(transaction_manager=tm)
+    tm.begin()
+    root = app_root(connection)
+    outcome = apply_gateway_event(ZodbOrderRepository(root), ZodbEventLog(root), event,
+                                  datetime.now(timezone.utc))
+    return tm, connection, outcome
+
+
+def test_two_connections_racing_on_one_event_apply_it_once(shop):
+    started = shop.checkout().json
+    [delivery] = shop.gateway.pay(started["sessionId"])
+    event = shop.gateway.parse_webhook(delivery.body, delivery.header)
+    tm1, c1, first = apply_on(shop.db, event)
+    tm2, c2, second = apply_on(shop.db, event)
+    # Both saw an unprocessed event; only one may commit it.
+    assert not first.duplicate and not second.duplicate
+    tm1.commit()
+    with pytest.raises(ConflictError):
+        tm2.commit()
+    tm2.abort()
+    c1.close()
+    c2.close()
+    # What pyramid_retry does: the loser runs again, and sees the duplicate.
+    tm3, c3, again = apply_on(shop.db, event)
+    assert again.duplicate
+    tm3.commit()
+    c3.close()
+    assert len(history_for(shop, started["orderId"], event.id)) == 1
+    assert shop.order(started["orderId"]).status == "paid"
+
+
+def test_two_connections_racing_on_two_events_of_one_order_apply_both(shop):
+    started = shop.checkout().json
+    [decline] = shop.gateway.decline(started["sessionId"])
+    [payment] = shop.gateway.pay(started["sessionId"])
+    failed = shop.gateway.parse_webhook(decline.body, decline.header)
+    paid = shop.gateway.parse_webhook(payment.body, payment.header)
+    tm1, c1, _ = apply_on(shop.db, failed)
+    tm2, c2, _ = apply_on(shop.db, paid)
+    tm1.commit()
+    with pytest.raises(ConflictError):
+        tm2.commit()
+    tm2.abort()
+    for connection in (c1, c2):
+        connection.close()
+    tm3, c3, outcome = apply_on(shop.db, paid)
+    assert outcome.outcome == "applied"
+    tm3.commit()
+    c3.close()
+    order = shop.order(started["orderId"])
+    assert order.status == "paid"
+    assert [h.event_id for h in order.history if h.event_id] == [failed.id, paid.id]
+
+
+def test_a_request_sees_what_another_connection_committed_while_its_connection_idled(shop):
+    # A pooled connection must catch up when a request opens it; retries
+    # after a conflict depend on it, or they would conflict forever.
+    tm = transaction.TransactionManager()
+    other = shop.db.open(transaction_manager=tm)
+    try:
+        assert shop.http.get("/api/orders/ord_nothing", status=404)  # pools a connection
+        with tm:
+            catalog = ZodbCatalog(app_root(other))
+            catalog.put(replace(catalog.get("ceramic-mug"), active=False))
+        ids = {p["id"] for p in shop.http.get("/api/products").json["products"]}
+        assert "ceramic-mug" not in ids
+        refused = shop.checkout(items=[("ceramic-mug", 1)], status=400)
+        assert "items.0.id" in refused.json["error"]["fields"]
+    finally:
+        other.close()
