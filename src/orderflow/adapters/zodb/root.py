@@ -5,11 +5,12 @@ without leaving an alias and an evolve step.
 """
 
 from BTrees.Length import Length
-from BTrees.OOBTree import OOBTree, OOTreeSet
+from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 import transaction
 
 from ...domain.order import Status
+from .indexes import IndexSet, IndexTree
 
 ROOT_KEY = "orderflow"
 SCHEMA_VERSION = 1
@@ -24,15 +25,15 @@ class AppRoot(Persistent):
         """Add any container this version needs; True if something was added."""
         added = False
         for name, factory in (
-            ("orders", OOBTree),  # order id -> OrderRecord
-            ("by_session", OOBTree),  # every session id, current and earlier -> order id
-            ("by_intent", OOBTree),  # payment intent id -> order id
-            ("by_status", OOTreeSet),  # (status, -created µs, order id)
-            ("by_created", OOTreeSet),  # (-created µs, order id)
-            ("events", OOBTree),  # processed event id -> (type, outcome, order id, µs, note)
-            ("events_by_time", OOTreeSet),  # (-received µs, event id)
+            ("orders", IndexTree),  # order id -> OrderRecord
+            ("by_session", IndexTree),  # every session id, current and earlier -> order id
+            ("by_intent", IndexTree),  # payment intent id -> order id
+            ("by_status", IndexSet),  # (status, -created µs, order id)
+            ("by_created", IndexSet),  # (-created µs, order id)
+            ("events", IndexTree),  # processed event id -> (type, outcome, order id, µs, note)
+            ("events_by_time", IndexSet),  # (-received µs, event id)
             ("products", OOBTree),  # product id -> Product
-            ("carts", OOBTree),  # cart id -> CartRecord
+            ("carts", IndexTree),  # cart id -> CartRecord
             ("counts", OOBTree),  # status -> Length
             ("order_count", Length),
             ("event_count", Length),
