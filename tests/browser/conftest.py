@@ -7,14 +7,13 @@ target) must be that very server. Each test module gets a fresh FileStorage.
 
 import pathlib
 import socket
-import threading
 
 import pytest
 from playwright.sync_api import sync_playwright
-import waitress
 
 from orderflow.app import main
 from tests.conftest import app_settings
+from tests.serving import Served
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -45,13 +44,10 @@ def live_shop(tmp_path_factory):
         tmp_path_factory.mktemp("browser-db"),
         **{"orderflow.public_origin": origin, "orderflow.dev_delivery_delay": "0.5"},
     ))
-    server = waitress.create_server(app, sockets=[sock], threads=6, clear_untrusted_proxy_headers=True)
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
-    thread.start()
+    served = Served(app, threads=6, sock=sock)
     yield LiveShop(app, origin)
     app.registry["orderflow.dev_courier"].stop()
-    server.close()
-    thread.join(10)
+    served.stop()
     app.registry._zodb_databases[""].close()
 
 

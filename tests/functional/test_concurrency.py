@@ -16,7 +16,6 @@ import pytest
 from pyramid_retry import IBeforeRetry
 from pyramid_zodbconn import ZODBConnectionOpened
 import transaction
-import waitress
 from ZODB.POSException import ConflictError
 
 from orderflow.adapters.zodb.catalog import ZodbCatalog
@@ -25,6 +24,7 @@ from orderflow.adapters.zodb.orders import ZodbOrderRepository
 from orderflow.adapters.zodb.root import app_root
 from orderflow.services import apply_gateway_event
 from tests.functional.conftest import event_record, history_for
+from tests.serving import Served
 
 TIMEOUT = 120  # generous: a noisy two-core machine
 
@@ -32,12 +32,9 @@ TIMEOUT = 120  # generous: a noisy two-core machine
 @pytest.fixture
 def server(shop):
     """The shop's app served by waitress on a free loopback port."""
-    server = waitress.create_server(shop.app, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=TIMEOUT)
+    served = Served(shop.app, threads=8)
+    yield served.origin
+    served.stop(TIMEOUT)
 
 
 def post(url, body, headers):

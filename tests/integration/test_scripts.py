@@ -1,19 +1,16 @@
 """The console scripts, run as a person runs them: separate processes on an ini."""
 
 import json
-import socket
 import subprocess
 import sys
-import threading
 
 import pytest
-import waitress.server
-from waitress import wasyncore
 
 from orderflow.adapters.scripts.send_event import main as send_event_main
 from orderflow.domain.order import Status
 from tests.conftest import WEBHOOK_SECRET
 from tests.functional.conftest import shop  # noqa: F401  (fixture)
+from tests.serving import Served
 
 BIN = sys.executable.rsplit("/", 1)[0]
 
@@ -113,24 +110,9 @@ def test_an_invalid_catalog_file_changes_nothing(tmp_path):
 @pytest.fixture
 def served(shop):
     """The test app served by waitress on a free loopback port."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = waitress.server.create_server(shop.app, host="127.0.0.1", port=port, threads=2)
-    stop = threading.Event()
-
-    def serve():
-        # Short loop turns, so the loop has ended before its sockets close.
-        while not stop.is_set():
-            wasyncore.loop(timeout=0.05, map=server._map, count=1)
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield shop, f"http://127.0.0.1:{port}"
-    stop.set()
-    thread.join(timeout=30)
-    server.close()
+    served = Served(shop.app, threads=2)
+    yield shop, served.origin
+    served.stop()
 
 
 def send(origin, *args):

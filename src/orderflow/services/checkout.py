@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from ..domain.catalog import MAX_LINES, MAX_QUANTITY
-from ..domain.errors import ValidationFailed
+from ..domain.errors import NotFound, ValidationFailed
 from ..domain.events import Source
 from ..domain.order import CheckoutSession, Status, build_order
 from .payments import apply_state
@@ -117,7 +117,12 @@ def _close_current_session(orders, gateway, order, source, now):
     session = order.current_session
     if session is None or session.state != "open":
         return True
-    state = gateway.expire_session(session.id)
+    try:
+        state = gateway.expire_session(session.id)
+    except NotFound:
+        # The gateway has no such session (the development gateway forgets
+        # its sessions on restart): nothing can pay it any more.
+        return True
     if state.status == "complete":
         apply_state(orders, order, state, source, now)
         return False

@@ -24,8 +24,15 @@ class ScriptEnv:
         # Imported here: --help must not need an app.
         from pyramid.paster import bootstrap, setup_logging
 
+        from zc.lockfile import LockError
+
         setup_logging(ini)
-        env = bootstrap(ini)
+        try:
+            env = bootstrap(ini)
+        except LockError:
+            sys.exit("error: the database is in use by another process (a FileStorage "
+                     "opens in one process only): stop the running app first, or serve "
+                     "the database with ZEO (docs/deployment.md)")
         return cls(env["registry"], env["closer"])
 
     @property

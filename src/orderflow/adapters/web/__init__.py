@@ -28,5 +28,6 @@ def includeme(config):
     config.include(".retry")
     config.scan(".errors")
     config.scan(".api")
+    config.scan(".pages_errors")
     config.include(".shop")
     config.include(".admin")

@@ -23,6 +23,7 @@ def includeme(config):
     config.add_route("admin.orders", "/admin/orders")
     config.add_route("admin.order", "/admin/orders/{order_id}")
     config.add_route("admin.order_reconcile", "/admin/orders/{order_id}/reconcile")
+    config.add_route("admin.order_cancel", "/admin/orders/{order_id}/cancel")
     config.add_route("admin.events", "/admin/events")
     config.add_route("admin.products", "/admin/products")
     config.add_route("admin.product_new", "/admin/products/new")

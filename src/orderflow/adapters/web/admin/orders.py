@@ -1,12 +1,14 @@
-"""Orders: the list, one order's whole payment story, and "check with Stripe now"."""
+"""Orders: the list, one order's whole payment story, "check with Stripe now", cancel."""
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
-from ....domain.errors import GatewayError
+from ....domain.errors import GatewayError, Refused
+from ....domain.events import Source
 from ....domain.order import Status
 from ....ports import Carts, OrderRepository, PaymentGateway
 from ....ports.users import OrderListing
+from ....services import cancel_order
 from ....services.reconcile import reconcile_order
 from .helpers import page
 from .security import PERMISSION
@@ -54,8 +56,14 @@ def _order(request):
 @view_config(route_name="admin.order", request_method="GET", permission=PERMISSION,
              renderer=TEMPLATES + "order.jinja2")
 def order_detail(request):
-    order = _order(request)
-    return page(request, order=order, history=list(reversed(order.history)))
+    return detail_values(request, _order(request))
+
+
+def detail_values(request, order, error=None):
+    return page(
+        request, order=order, history=list(reversed(order.history)), error=error,
+        can_cancel=order.status in Status.CANCELLABLE and not order.awaiting_payment,
+    )
 
 
 @view_config(route_name="admin.order_reconcile", request_method="POST", permission=PERMISSION)
@@ -75,4 +83,24 @@ def order_reconcile(request):
             message = f"Checked with the gateway: nothing new, the order is {result.to_status}."
         details = "; ".join(result.notes)
         request.session.flash(message + (f" ({details})" if details else ""))
+    return HTTPSeeOther(request.route_url("admin.order", order_id=order.id))
+
+
+@view_config(route_name="admin.order_cancel", request_method="POST", permission=PERMISSION,
+             renderer=TEMPLATES + "order.jinja2")
+def order_cancel(request):
+    """SPEC §2: an unpaid (pending or failed) order may be cancelled by the admin."""
+    orders = request.find_service(OrderRepository)
+    order = _order(request)
+    try:
+        order = cancel_order(orders, request.find_service(PaymentGateway), order.id,
+                             request.now, source=Source.ADMIN)
+    except (Refused, GatewayError) as error:
+        request.response.status_int = 409 if isinstance(error, Refused) else 502
+        return detail_values(request, orders.get(order.id), error=error.message)
+    if order.status == Status.CANCELLED:
+        request.session.flash("The order is cancelled.")
+    else:
+        # The gateway showed it paid meanwhile: that news was applied instead.
+        request.session.flash(f"Not cancelled: the order is {order.status}.")
     return HTTPSeeOther(request.route_url("admin.order", order_id=order.id))

@@ -10,7 +10,7 @@ import logging
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
-from ....domain.errors import GatewayError, Refused
+from ....domain.errors import GatewayError, NotFound, Refused
 from ....domain.events import Source
 from ....domain.order import Status
 from ....ports import Carts, OrderRepository, PaymentGateway
@@ -47,7 +47,7 @@ def success(request):
         try:
             sync_session(orders, request.find_service(PaymentGateway), order, session_id,
                          Source.LANDING_PAGE, request.now, carts=request.find_service(Carts))
-        except GatewayError as error:
+        except (GatewayError, NotFound) as error:
             # The webhook or the polling below will bring the news instead.
             log.warning("landing page could not ask the gateway: %s", error.message)
     return order_values(request, order, session_id=session_id)
@@ -63,43 +63,45 @@ def cancel(request):
     return order_values(request, order, error=None)
 
 
-def _posted_order(request):
-    return request.find_service(OrderRepository).get(request.POST.get("order_id", ""))
+def _act_on_posted_order(request, act):
+    """Run `act(orders, order)` for the order of a cancel-page form.
+
+    A refusal or a gateway failure shows the cancel page again with the
+    message; nothing was written before either is raised.
+    """
+    orders = request.find_service(OrderRepository)
+    order = orders.get(request.POST.get("order_id", ""))
+    if order is None:
+        request.override_renderer = TEMPLATES + "not_found.jinja2"
+        return not_found_page(request, "We could not find this order.")
+    try:
+        return act(orders, order)
+    except (Refused, GatewayError) as error:
+        request.response.status_int = 409 if isinstance(error, Refused) else 502
+        return order_values(request, orders.get(order.id), error=error.message)
 
 
 @view_config(route_name="shop.retry", request_method="POST",
              renderer=TEMPLATES + "cancel.jinja2")
 def retry(request):
-    orders = request.find_service(OrderRepository)
-    order = _posted_order(request)
-    if order is None:
-        request.override_renderer = TEMPLATES + "not_found.jinja2"
-        return not_found_page(request, "We could not find this order.")
-    try:
+    def act(orders, order):
         started = retry_checkout(orders, request.find_service(PaymentGateway),
                                  request.find_service(CheckoutSettings), order.id, request.now)
-    except (Refused, GatewayError) as error:
-        request.response.status_int = 409 if isinstance(error, Refused) else 502
-        return order_values(request, orders.get(order.id), error=error.message)
-    if started is None:
-        # Paid (or processing) meanwhile: that news is committed; show it.
-        order = orders.get(order.id)
-        return HTTPSeeOther(location=request.route_url(
-            "shop.success", _query={"session_id": order.session_id}))
-    return HTTPSeeOther(location=started.url)
+        if started is None:
+            # Paid (or processing) meanwhile: that news is committed; show it.
+            return HTTPSeeOther(location=request.route_url(
+                "shop.success", _query={"session_id": orders.get(order.id).session_id}))
+        return HTTPSeeOther(location=started.url)
+
+    return _act_on_posted_order(request, act)
 
 
 @view_config(route_name="shop.cancel_order", request_method="POST",
              renderer=TEMPLATES + "cancel.jinja2")
 def cancel_the_order(request):
-    orders = request.find_service(OrderRepository)
-    order = _posted_order(request)
-    if order is None:
-        request.override_renderer = TEMPLATES + "not_found.jinja2"
-        return not_found_page(request, "We could not find this order.")
-    try:
+    def act(orders, order):
         cancel_order(orders, request.find_service(PaymentGateway), order.id, request.now)
-    except (Refused, GatewayError) as error:
-        request.response.status_int = 409 if isinstance(error, Refused) else 502
-        return order_values(request, orders.get(order.id), error=error.message)
-    return HTTPSeeOther(location=request.route_url("shop.cancel", _query={"order_id": order.id}))
+        return HTTPSeeOther(location=request.route_url(
+            "shop.cancel", _query={"order_id": order.id}))
+
+    return _act_on_posted_order(request, act)

@@ -1,0 +1,77 @@
+"""HTML error pages for everything outside /api/.
+
+The JSON API keeps its own answers (errors.py, matched by path_info ^/api/);
+these views match only paths that do not start with /api/. They render a
+plain page from templates/error.jinja2, which extends base.jinja2 rather
+than shop_base.jinja2: an error page must not read the database (it may be
+the very thing that failed).
+"""
+
+import logging
+
+from pyramid.exceptions import BadCSRFToken
+from pyramid.httpexceptions import HTTPException
+from pyramid.view import exception_view_config, notfound_view_config
+from ZEO.Exceptions import ClientDisconnected
+from ZODB.POSException import ConflictError
+
+log = logging.getLogger(__name__)
+
+TEMPLATE = "orderflow:adapters/web/templates/error.jinja2"
+# Any path but /api/...: a negative lookahead keeps the API's JSON views alone.
+PAGES = r"^/(?!api/)"
+
+
+def error_page(request, status, title, message, retry_hint=False):
+    request.response.status_int = status
+    request.response.content_type = "text/html"
+    return {"status": status, "title": title, "message": message, "retry_hint": retry_hint}
+
+
+@exception_view_config(BadCSRFToken, path_info=PAGES, renderer=TEMPLATE)
+def form_expired(exc, request):
+    return error_page(
+        request, 400, "Your form expired",
+        "Your form expired; go back, reload and try again. "
+        "(Its security token, the CSRF token, was missing or out of date.)",
+    )
+
+
+@notfound_view_config(path_info=PAGES, renderer=TEMPLATE)
+def page_not_found(request):
+    return error_page(request, 404, "Page not found",
+                      "There is no page at this address. Please check the link you followed.")
+
+
+# retryable_error=False: while pyramid_retry has attempts left, a transient
+# error must reach it unrendered, so that it re-runs the request.
+
+
+@exception_view_config(ConflictError, path_info=PAGES, retryable_error=False,
+                       renderer=TEMPLATE)
+def busy(exc, request):
+    log.warning("giving up after repeated database conflicts on %s: %s", request.path, exc)
+    return error_page(request, 503, "The shop is busy",
+                      "The shop is very busy right now and could not finish your request. "
+                      "Nothing was charged. Please try again in a moment.", retry_hint=True)
+
+
+@exception_view_config(ClientDisconnected, path_info=PAGES, retryable_error=False,
+                       renderer=TEMPLATE)
+def unavailable(exc, request):
+    log.error("database unavailable on %s: %s", request.path, exc)
+    return error_page(request, 503, "Temporarily unavailable",
+                      "The shop is temporarily unavailable. "
+                      "Nothing was charged. Please try again in a moment.", retry_hint=True)
+
+
+@exception_view_config(Exception, path_info=PAGES, retryable_error=False, renderer=TEMPLATE)
+def crash(exc, request):
+    if isinstance(exc, HTTPException):
+        # A raised redirect, 403 and the like is an answer, not a crash.
+        return exc
+    log.exception("unexpected error on %s", request.path)
+    return error_page(request, 500, "Something went wrong",
+                      "Something went wrong on our side and your request was not completed. "
+                      "Please try again; if it keeps happening, come back a little later.",
+                      retry_hint=True)

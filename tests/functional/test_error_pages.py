@@ -1,0 +1,101 @@
+"""Outside /api the browser gets friendly HTML error pages; /api stays JSON."""
+
+import logging
+
+from tests.functional.conftest import stored_counts
+
+
+def is_html_page(answer):
+    return answer.content_type == "text/html" and answer.text.lstrip().startswith("<!doctype html>")
+
+
+def test_a_shop_form_posted_without_its_csrf_token_gets_a_form_expired_page(customer):
+    form = customer.http.get("/").forms[0]
+    fields = {name: field.value for name, field in form.field_order if name != "csrf_token"}
+    answer = customer.http.post("/cart/add", fields, status=400)
+    assert is_html_page(answer)
+    assert "Your form expired; go back, reload and try again" in answer.text
+    assert customer.cart_lines() == {}
+
+
+def test_an_unknown_page_gets_a_404_html_page(shop):
+    answer = shop.http.get("/no/such/page", status=404)
+    assert is_html_page(answer)
+    assert "Page not found" in answer.text
+    assert 'href="/"' in answer.text
+
+
+def test_the_404_page_escapes_what_the_visitor_typed(shop):
+    answer = shop.http.get("/<script>alert(1)</script>", status=404)
+    assert "<script>alert(1)" not in answer.text
+
+
+def test_an_unknown_api_route_still_answers_json_404(shop):
+    answer = shop.http.get("/api/no-such-thing", status=404)
+    assert answer.content_type == "application/json"
+    assert answer.json["error"]["code"] == "not_found"
+
+
+def test_an_admin_page_without_login_still_redirects_to_the_login(shop):
+    answer = shop.http.get("/admin/orders", status=303)
+    assert "/admin/login" in answer.location
+
+
+def test_a_crashing_page_gets_a_500_html_page_and_is_logged(shop, caplog):
+    # A broken record in the catalog BTree: the catalog page fails on it.
+    with shop.storage() as repos:
+        repos.root.products["zz-broken"] = "not a product"
+    with caplog.at_level(logging.ERROR, logger="orderflow.adapters.web.pages_errors"):
+        answer = shop.http.get("/", status=500)
+    assert is_html_page(answer)
+    assert "Something went wrong" in answer.text
+    assert "not a product" not in answer.text and "Traceback" not in answer.text
+    assert any(r.exc_info and r.exc_info[0] is AttributeError for r in caplog.records)
+
+
+def test_a_checkout_form_that_conflicts_on_every_attempt_gets_a_503_html_page(
+        shop, customer, monkeypatch):
+    customer.add("ceramic-mug", 2)
+    form = customer.cart_form("/cart/checkout")
+    gateway = shop.gateway
+    create_session = gateway.create_session
+    calls = []
+
+    def always_racing(order, attempt, *args, **kwargs):
+        created = create_session(order, attempt, *args, **kwargs)
+        calls.append(created.id)
+        # Another connection commits the same index key with another value:
+        # this request's own commit then conflicts for real.
+        with shop.storage() as repos:
+            repos.root.by_session[created.id] = f"ord_someone_else_{len(calls)}"
+        return created
+
+    # Our own fake's instance, as registered for the PaymentGateway port.
+    monkeypatch.setattr(gateway, "create_session", always_racing)
+    answer = form.submit(status=503)
+    assert is_html_page(answer)
+    assert "busy" in answer.text
+    assert len(calls) == int(shop.app.registry.settings["retry.attempts"])
+    assert stored_counts(shop)["orders"] == 0
+
+
+def test_a_checkout_form_that_conflicts_once_is_retried_and_succeeds(shop, customer, monkeypatch):
+    customer.add("ceramic-mug", 1)
+    form = customer.cart_form("/cart/checkout")
+    gateway = shop.gateway
+    create_session = gateway.create_session
+    calls = []
+
+    def racing_once(order, attempt, *args, **kwargs):
+        created = create_session(order, attempt, *args, **kwargs)
+        calls.append(created.id)
+        if len(calls) == 1:
+            with shop.storage() as repos:
+                repos.root.by_session[created.id] = "ord_someone_else"
+        return created
+
+    monkeypatch.setattr(gateway, "create_session", racing_once)
+    answer = form.submit(status=303)
+    assert len(calls) == 2, "the conflict was rendered instead of retried"
+    assert stored_counts(shop)["orders"] == 1
+    assert answer.location.rsplit("/", 1)[1] == calls[-1]
