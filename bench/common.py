@@ -24,7 +24,7 @@ CACHE = "connection_cache_size=50000"
 
 
 def app_settings(uri):
-    """tests/conftest.py's app settings, with the benchmark's storage and secret."""
+    """The test suite's app settings, with the benchmark's storage and secret."""
     if "://" not in uri:
         uri = f"file://{uri}?{CACHE}"
     return {
@@ -35,7 +35,7 @@ def app_settings(uri):
         "orderflow.seed_catalog": "true",
         "orderflow.dev_delivery_delay": "0",
         "zodbconn.uri": uri,
-        "retry.attempts": "5",
+        # retry.attempts: the app's own default, as deployed.
     }
 
 

@@ -4,6 +4,7 @@ import json
 import logging
 
 from pyramid.view import view_config
+from pyramid_zodbconn import get_connection
 
 from ...domain.catalog import Line
 from ...domain.errors import ValidationFailed
@@ -13,6 +14,7 @@ from ...services import (
     CheckoutSettings, apply_gateway_event, get_order, get_order_by_session,
     retry_checkout, start_checkout,
 )
+from ..zodb.events import remember_duplicate_after_commit
 from .errors import json_error
 from .presenters import order_json, product_json, started_json
 from .schemas import CheckoutRequest, validate
@@ -103,6 +105,9 @@ def webhook(request):
     )
     log.info("webhook %s %s: %s %s", event.id, event.type, outcome.outcome,
              outcome.order_id or "")
+    if outcome.duplicate:
+        remember_duplicate_after_commit(request.tm.get(), get_connection(request).db(),
+                                        event.id, request.now)
     return {"received": True, "duplicate": outcome.duplicate}
 
 

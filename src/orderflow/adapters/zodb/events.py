@@ -1,9 +1,14 @@
 """ZodbEventLog: processed event ids in a BTree, written with their effect."""
 
 from datetime import datetime, timezone
+import logging
+import secrets
 
 from ...ports.repositories import EventLog, EventRecord
 from .orders import time_key
+from .root import app_root, run_in_transaction
+
+log = logging.getLogger(__name__)
 
 
 def _stored(record):
@@ -14,10 +19,13 @@ def _stored(record):
             -time_key(record.received_at), record.note)
 
 
+def from_time_key(key):
+    return datetime.fromtimestamp(-key / 1_000_000, timezone.utc)
+
+
 def _record(event_id, stored):
     type_, outcome, order_id, micros, note = stored
-    received_at = datetime.fromtimestamp(micros / 1_000_000, timezone.utc)
-    return EventRecord(event_id, type_, outcome, order_id, received_at, note)
+    return EventRecord(event_id, type_, outcome, order_id, from_time_key(-micros), note)
 
 
 class ZodbEventLog(EventLog):
@@ -38,3 +46,26 @@ class ZodbEventLog(EventLog):
     def get(self, event_id):
         stored = self.root.events.get(event_id)
         return None if stored is None else _record(event_id, stored)
+
+
+def remember_duplicate_after_commit(transaction, db, event_id, received_at):
+    """Note a repeated delivery in the events log, after the request commits.
+
+    The duplicate path of a webhook must not write to shared objects (two
+    deliveries of one event at once must both be answered 200), so the note
+    is a separate, best-effort transaction: if it fails, the delivery was
+    still answered correctly and only the log line is missing.
+    """
+    def note(connection):
+        app_root(connection).duplicates.add(
+            (time_key(received_at), event_id, secrets.token_hex(4)))
+
+    def hook(committed):
+        if not committed:
+            return
+        try:
+            run_in_transaction(db, note, attempts=3)
+        except Exception:
+            log.exception("could not note the duplicate delivery of %s", event_id)
+
+    transaction.addAfterCommitHook(hook)

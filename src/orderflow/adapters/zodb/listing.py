@@ -4,16 +4,27 @@ A cursor is the index key of the last row shown, as text, so that a page
 costs the same whatever the number of stored orders or events.
 """
 
+from dataclasses import replace
+
 from ...ports.users import EventListing, OrderListing, Page
-from .events import ZodbEventLog
+from .events import ZodbEventLog, from_time_key
 
 # The events page filters while it walks the time index; past this many
 # entries without filling a page it stops and offers a "next" link instead.
 MAX_EVENT_SCAN = 2000
 
 
-def _cursor(time_key, ident):
-    return f"{time_key}:{ident}"
+def _cursor(time_key, ident, nonce=None):
+    return f"{time_key}:{ident}" + (f"/{nonce}" if nonce else "")
+
+
+def _parse_duplicate(cursor):
+    # A duplicate's key has a third part, the nonce, kept in the cursor.
+    parsed = _parse(cursor)
+    if parsed is None or "/" not in parsed[1]:
+        return None
+    event_id, _, nonce = parsed[1].rpartition("/")
+    return (parsed[0], event_id, nonce)
 
 
 def _parse(cursor):
@@ -77,17 +88,24 @@ class ZodbEventListing(EventListing):
 
     def page(self, outcome=None, type=None, cursor=None, limit=50):
         after = _parse(cursor)
-        keys = self.root.events_by_time.keys(min=after, excludemin=True) if after \
-            else self.root.events_by_time.keys()
+        if outcome == "duplicate":
+            index, after = self.root.duplicates, _parse_duplicate(cursor)
+        else:
+            index = self.root.events_by_time
+        keys = index.keys(min=after, excludemin=True) if after else index.keys()
+        log = ZodbEventLog(self.root)
         rows, scanned, last = [], 0, None
         for key in keys:
             if len(rows) == limit or scanned == MAX_EVENT_SCAN:
                 return Page(rows, _cursor(*last))
             scanned += 1
             last = key
-            record = ZodbEventLog(self.root).get(key[1])
+            record = log.get(key[1])
             if record is None:
                 continue
+            if outcome == "duplicate":
+                record = replace(record, outcome="duplicate", note="delivered again",
+                                 received_at=from_time_key(key[0]))
             if outcome and record.outcome != outcome:
                 continue
             if type and record.type != type:

@@ -32,6 +32,7 @@ class AppRoot(Persistent):
             ("by_created", IndexSet),  # (-created µs, order id)
             ("events", IndexTree),  # processed event id -> (type, outcome, order id, µs, note)
             ("events_by_time", IndexSet),  # (-received µs, event id)
+            ("duplicates", IndexSet),  # (-received µs, event id, nonce): repeat deliveries
             ("products", OOBTree),  # product id -> Product
             ("carts", IndexTree),  # cart id -> CartRecord
             ("counts", OOBTree),  # status -> Length

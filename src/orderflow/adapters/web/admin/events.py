@@ -6,9 +6,9 @@ from ....ports.users import EventListing
 from .helpers import page
 from .security import PERMISSION
 
-# Duplicates are answered without writing anything (SPEC §3.3: concurrent
-# duplicate deliveries must not conflict), so the log holds these three.
-OUTCOMES = ("applied", "ignored", "unmatched")
+# Duplicates are answered without writing to shared objects (SPEC §3.3);
+# each repeat delivery is noted after the request commits, best effort.
+OUTCOMES = ("applied", "duplicate", "ignored", "unmatched")
 KNOWN_TYPES = (
     "checkout.session.completed", "checkout.session.async_payment_succeeded",
     "checkout.session.async_payment_failed", "checkout.session.expired",
