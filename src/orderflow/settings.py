@@ -56,11 +56,22 @@ def resolve(settings, environ=None):
                 "orderflow cannot start with the Stripe gateway: set "
                 + ", ".join(missing) + " in the environment"
             )
+    _check_int(merged, "orderflow.session_ttl_minutes", 30, 1440)  # Stripe's limits
+    _check_int(merged, "orderflow.webhook_tolerance", 1, 3600)  # 0 would disable the check
     if not merged.get("orderflow.webhook_secret"):
         raise ConfigurationError("no webhook secret: set STRIPE_WEBHOOK_SECRET")
     if not merged.get("zodbconn.uri"):
         raise ConfigurationError("no database: set zodbconn.uri or ORDERFLOW_ZODB_URI")
     return merged
+
+
+def _check_int(settings, key, low, high):
+    try:
+        value = int(settings[key])
+    except (TypeError, ValueError):
+        value = None
+    if value is None or not low <= value <= high:
+        raise ConfigurationError(f"{key} must be a whole number from {low} to {high}")
 
 
 def as_bool(value):

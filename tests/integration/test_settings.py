@@ -145,3 +145,15 @@ def test_development_ini_serves_the_catalog_with_no_environment_set(tmp_database
         assert tmp_database.exists()
     finally:
         close(app)
+
+
+@pytest.mark.parametrize("key, value", [
+    ("orderflow.session_ttl_minutes", "10"),
+    ("orderflow.session_ttl_minutes", "2000"),
+    ("orderflow.session_ttl_minutes", "an hour"),
+    ("orderflow.webhook_tolerance", "0"),
+])
+def test_out_of_range_timing_settings_are_refused_by_name(key, value):
+    settings = {"orderflow.webhook_secret": "whsec_x", "zodbconn.uri": "memory://", key: value}
+    with pytest.raises(ConfigurationError, match=key):
+        resolve(settings, environ={})
