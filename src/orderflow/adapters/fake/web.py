@@ -42,6 +42,12 @@ def _session(request):
     return gateway.sessions.get(request.matchdict["session_id"])
 
 
+def _no_session(request):
+    # The development gateway forgets its sessions when the server restarts.
+    request.response.status_int = 404
+    return {"session": None, "order": None, "notice": None, "money": _money}
+
+
 def _success_url(session):
     return session["success_url"].replace("{CHECKOUT_SESSION_ID}", session["id"])
 
@@ -50,8 +56,7 @@ def _success_url(session):
 def hosted_checkout(request):
     session = _session(request)
     if session is None:
-        request.response.status_int = 404
-        return {"session": None, "order": None, "notice": None, "money": _money}
+        return _no_session(request)
     notice = None
     if request.GET.get("declined"):
         notice = "Your card was declined. Try again, or use another payment method."
@@ -62,8 +67,7 @@ def hosted_checkout(request):
 def hosted_checkout_action(request):
     session = _session(request)
     if session is None:
-        request.response.status_int = 404
-        return {"session": None, "order": None, "notice": None, "money": _money}
+        return _no_session(request)
     action = request.POST.get("action")
     if action == "back":
         return HTTPSeeOther(location=session["cancel_url"])
