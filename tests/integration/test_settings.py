@@ -2,12 +2,16 @@
 
 from pathlib import Path
 
+from pyramid.interfaces import IRoutesMapper
 from pyramid.paster import get_app
 import pytest
 import webtest
 
 from orderflow.adapters.fake.gateway import FakeGateway
 from orderflow.adapters.stripe.gateway import StripeGateway
+from orderflow.adapters.zodb.catalog import ZodbCatalog
+from orderflow.adapters.zodb.root import app_root
+from orderflow.domain.catalog import Product
 from orderflow.settings import ConfigurationError, resolve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -157,3 +161,30 @@ def test_out_of_range_timing_settings_are_refused_by_name(key, value):
     settings = {"orderflow.webhook_secret": "whsec_x", "zodbconn.uri": "memory://", key: value}
     with pytest.raises(ConfigurationError, match=key):
         resolve(settings, environ={})
+
+
+def test_production_mounts_no_development_checkout_and_sets_secure_cookies(tmp_database,
+                                                                           monkeypatch):
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_production_check")
+    monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_live")
+    monkeypatch.setenv("ORDERFLOW_SESSION_SECRET", "a-long-random-session-secret")
+
+    app = load("production.ini")
+    try:
+        mapper = app.registry.getUtility(IRoutesMapper)
+        assert "dev.checkout" not in [route.name for route in mapper.get_routes()]
+        # Behind the TLS proxy: Secure cookies come back only over https.
+        http = webtest.TestApp(app, extra_environ={"wsgi.url_scheme": "https",
+                                                   "HTTP_HOST": "shop.test"})
+        http.get("/dev/checkout/cs_test_anything", status=404)
+        with app.registry._zodb_databases[""].transaction() as connection:
+            ZodbCatalog(app_root(connection)).put(
+                Product("mug", "Mug", "", 1200, "eur"))
+        page = http.get("/")
+        form = page.forms[0]
+        answer = form.submit(status=303, headers={"Origin": "https://shop.test"})
+        cookies = answer.headers.getall("Set-Cookie")
+        assert cookies and all("secure" in c.lower() and "httponly" in c.lower()
+                               for c in cookies)
+    finally:
+        close(app)
