@@ -35,18 +35,21 @@ def _apply(orders, order, event, source, now, carts):
     result = order.apply(event, source, now)
     if result.applied or event.id is not None:  # the history grew
         orders.save(order)
-    if result.applied:
-        if order.status == Status.PAID and not was_paid and carts and order.cart_id:
-            carts.remove_lines(order.cart_id, order.items)
+    if order.status == Status.PAID and not was_paid and carts and order.cart_id:
+        # Paid now: the ordered lines leave the customer's cart (never on a
+        # failure, a cancel or an expiry).
+        carts.remove_lines(order.cart_id, order.items)
     return result
 
 
 def apply_gateway_event(orders, events, event, now, source=Source.WEBHOOK, carts=None):
     """Apply a verified event exactly once.
 
-    The duplicate check reads the event log and writes nothing, so concurrent
-    duplicate deliveries conflict only on the log entry of the first writer:
-    the loser is retried by the transaction machinery and then sees it here.
+    The duplicate check reads the event log and writes nothing. Deliveries of
+    one event racing each other all write the order and the log entry; the
+    storage lets the first commit and refuses the others, which the entry
+    point re-runs (pyramid_retry, or the script's attempts): they then find
+    the event here and answer "duplicate" without writing.
     """
     if events.seen(event.id):
         return EventOutcome(True, "duplicate", note="already processed")
