@@ -125,3 +125,21 @@ def test_login_returns_to_the_admin_page_first_asked_for_but_never_elsewhere(sho
 
 def _token(html):
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_logout_also_ends_a_copy_of_the_session_cookie(admin):
+    stolen = admin.http.cookies["orderflow_session"]
+    admin.http.get("/admin/orders").forms[0].submit(status=303)
+
+    admin.http.set_cookie("orderflow_session", stolen)
+    admin.http.get("/admin/orders", status=303)
+
+
+def test_a_new_password_ends_every_open_session(admin):
+    from orderflow.adapters.passwords import Argon2Hasher
+    from orderflow.adapters.zodb.users import ZodbAdminUsers
+    from orderflow.services.admins import change_password
+
+    with admin.storage() as repos:
+        change_password(ZodbAdminUsers(repos.root), Argon2Hasher(), ADMIN_NAME, "a brand new password")
+    admin.http.get("/admin/orders", status=303)

@@ -13,6 +13,9 @@ class AdminUser:
     password_hash: str
     failures: int = 0
     locked_until: datetime | None = None
+    # Sessions carry the epoch they were opened in; raising it (logout, a
+    # new password) ends every session of the user, copied cookies too.
+    session_epoch: int = 0
 
 
 class AdminUsers(abc.ABC):

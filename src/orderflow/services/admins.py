@@ -38,8 +38,16 @@ def change_password(users, hasher, name, password):
     user = users.get(name)
     if user is None:
         raise NotFound(f"no admin named {name!r}")
-    # A new password also lifts a lockout.
-    users.put(replace(user, password_hash=hasher.hash(password), failures=0, locked_until=None))
+    # A new password also lifts a lockout and ends every open session.
+    users.put(replace(user, password_hash=hasher.hash(password), failures=0, locked_until=None,
+                      session_epoch=user.session_epoch + 1))
+
+
+def end_sessions(users, name):
+    """Log the user out everywhere: every session opened before now ends."""
+    user = users.get(name)
+    if user is not None:
+        users.put(replace(user, session_epoch=user.session_epoch + 1))
 
 
 def remove_admin(users, name):

@@ -5,6 +5,7 @@ from pyramid.security import Allowed, Denied
 from pyramid.view import forbidden_view_config
 
 from ....ports.users import AdminUsers
+from ....services.admins import end_sessions
 
 SESSION_KEY = "orderflow.admin"
 PERMISSION = "admin"
@@ -17,8 +18,12 @@ class AdminSecurityPolicy:
         cached = request.environ.get("orderflow.admin_identity", False)
         if cached is not False:
             return cached
-        name = request.session.get(SESSION_KEY)
-        user = request.find_service(AdminUsers).get(name) if name else None
+        user, value = None, request.session.get(SESSION_KEY)
+        if isinstance(value, list) and len(value) == 2:
+            name, epoch = value
+            found = request.find_service(AdminUsers).get(name)
+            if found is not None and found.session_epoch == epoch:
+                user = found
         request.environ["orderflow.admin_identity"] = user
         return user
 
@@ -34,12 +39,18 @@ class AdminSecurityPolicy:
     def remember(self, request, userid, **kw):
         # A new session on login: a session id planted before login
         # (session fixation) is worth nothing afterwards.
+        user = request.find_service(AdminUsers).get(userid)
         request.session.invalidate()
-        request.session[SESSION_KEY] = userid
+        request.session[SESSION_KEY] = [userid, user.session_epoch]
         request.environ.pop("orderflow.admin_identity", None)
         return []
 
     def forget(self, request, **kw):
+        # The session lives in a signed cookie: clearing it here would not
+        # stop a copy of it. Raising the user's epoch does.
+        user = self.identity(request)
+        if user is not None:
+            end_sessions(request.find_service(AdminUsers), user.name)
         request.session.invalidate()
         request.environ.pop("orderflow.admin_identity", None)
         return []
