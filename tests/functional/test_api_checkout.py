@@ -165,7 +165,12 @@ def test_checkout_answers_502_and_leaves_no_order_when_the_gateway_fails(shop):
     assert stored_counts(shop)["orders"] == 1
 
 
-def test_checkout_answers_a_json_error_to_a_get(shop):
-    # No GET view on this route: the API's not-found answer, as JSON.
-    answer = shop.http.get(URL, status=404)
-    assert error_of(answer, 404)["code"] == "not_found"
+def test_checkout_answers_a_json_405_to_a_get(shop):
+    answer = shop.http.get(URL, status=405)
+    assert error_of(answer, 405)["code"] == "method_not_allowed"
+    assert answer.headers["Allow"] == "POST"
+
+
+def test_a_get_of_the_webhook_is_405_and_an_unknown_api_path_404(shop):
+    assert shop.http.get("/api/payments/webhook", status=405).headers["Allow"] == "POST"
+    assert error_of(shop.http.get("/api/nothing-here", status=404), 404)["code"] == "not_found"

@@ -5,6 +5,7 @@ Under /api every error is JSON: {"error": {"code", "message", "fields"}}.
 
 import logging
 
+from pyramid.exceptions import PredicateMismatch
 from pyramid.httpexceptions import HTTPException
 from pyramid.view import exception_view_config, notfound_view_config
 from ZEO.Exceptions import ClientDisconnected
@@ -13,6 +14,7 @@ from ZODB.POSException import ConflictError
 from ...domain.errors import (
     GatewayError, InvalidWebhook, NotFound, Refused, ValidationFailed,
 )
+from .routes import API_METHODS
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,13 @@ def database_unavailable(exc, request):
 
 @notfound_view_config(path_info=r"^/api/")
 def api_not_found(request):
+    route = request.matched_route
+    if isinstance(request.exception, PredicateMismatch) and route is not None:
+        # The path exists; the method does not (e.g. a GET of the webhook).
+        answer = json_error(request, 405, "method_not_allowed",
+                            f"{request.method} is not allowed here")
+        answer.headers["Allow"] = API_METHODS.get(route.name, "")
+        return answer
     return json_error(request, 404, "not_found", "no such resource")
 
 

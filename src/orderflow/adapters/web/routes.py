@@ -1,4 +1,14 @@
-"""Every route of the app, in one place."""
+"""The JSON API's routes (the shop and the admin add theirs in their own includeme)."""
+
+# The methods each API route answers, for the Allow header of a 405.
+API_METHODS = {
+    "api.products": "GET",
+    "api.checkout": "POST",
+    "api.webhook": "POST",
+    "api.order_by_session": "GET",
+    "api.order": "GET",
+    "api.retry": "POST",
+}
 
 
 def includeme(config):
