@@ -2,6 +2,11 @@
 
 import logging
 
+from pyramid import testing
+import pytest
+
+from orderflow.adapters.web.pages_errors import domain_error
+from orderflow.domain.errors import GatewayError, NotFound, Refused, ValidationFailed
 from tests.functional.conftest import stored_counts
 
 
@@ -99,3 +104,16 @@ def test_a_checkout_form_that_conflicts_once_is_retried_and_succeeds(shop, custo
     assert len(calls) == 2, "the conflict was rendered instead of retried"
     assert stored_counts(shop)["orders"] == 1
     assert answer.location.rsplit("/", 1)[1] == calls[-1]
+
+
+
+@pytest.mark.parametrize("error, status", [
+    (ValidationFailed("bad", {"x": "y"}), 400), (NotFound("gone"), 404),
+    (Refused("the order is paid"), 409), (GatewayError("down"), 502),
+])
+def test_a_rule_refusal_no_page_handled_becomes_an_html_page(error, status):
+    request = testing.DummyRequest()
+    values = domain_error(error, request)
+    assert request.response.status_int == status
+    assert request.response.content_type == "text/html"
+    assert values["message"] == error.message

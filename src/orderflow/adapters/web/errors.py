@@ -18,6 +18,8 @@ from .routes import API_METHODS
 
 log = logging.getLogger(__name__)
 
+API = r"^/api/"  # pages elsewhere get HTML errors (pages_errors.py)
+
 
 def json_error(request, status, code, message, fields=None):
     body = {"code": code, "message": message}
@@ -29,28 +31,28 @@ def json_error(request, status, code, message, fields=None):
     return request.response
 
 
-@exception_view_config(ValidationFailed)
+@exception_view_config(ValidationFailed, path_info=API)
 def validation_failed(exc, request):
     return json_error(request, 400, "invalid", exc.message, exc.fields)
 
 
-@exception_view_config(InvalidWebhook)
+@exception_view_config(InvalidWebhook, path_info=API)
 def invalid_webhook(exc, request):
     log.warning("webhook refused: %s", exc.message)
     return json_error(request, 400, "invalid_webhook", exc.message)
 
 
-@exception_view_config(NotFound)
+@exception_view_config(NotFound, path_info=API)
 def not_found(exc, request):
     return json_error(request, 404, "not_found", exc.message)
 
 
-@exception_view_config(Refused)
+@exception_view_config(Refused, path_info=API)
 def refused(exc, request):
     return json_error(request, 409, "conflict", exc.message)
 
 
-@exception_view_config(GatewayError)
+@exception_view_config(GatewayError, path_info=API)
 def gateway_error(exc, request):
     return json_error(request, 502, "gateway_error", exc.message)
 

@@ -15,6 +15,8 @@ from pyramid.view import exception_view_config, notfound_view_config
 from ZEO.Exceptions import ClientDisconnected
 from ZODB.POSException import ConflictError
 
+from ...domain.errors import DomainError, GatewayError, NotFound, Refused, ValidationFailed
+
 log = logging.getLogger(__name__)
 
 TEMPLATE = "orderflow:adapters/web/templates/error.jinja2"
@@ -35,6 +37,24 @@ def form_expired(exc, request):
         "Your form expired; go back, reload and try again. "
         "(Its security token, the CSRF token, was missing or out of date.)",
     )
+
+
+# A rule's refusal that a page did not handle itself: its message is ours
+# and safe to show (escaped, like all text).
+DOMAIN_ERRORS = {
+    ValidationFailed: (400, "Please check your input"),
+    NotFound: (404, "Not found"),
+    Refused: (409, "That cannot be done now"),
+    GatewayError: (502, "The payment service is not answering"),
+}
+
+
+@exception_view_config(DomainError, path_info=PAGES, renderer=TEMPLATE)
+def domain_error(exc, request):
+    status, title = next((answer for kind, answer in DOMAIN_ERRORS.items()
+                          if isinstance(exc, kind)), (400, "That did not work"))
+    return error_page(request, status, title, getattr(exc, "message", str(exc)),
+                      retry_hint=status == 502)
 
 
 @notfound_view_config(path_info=PAGES, renderer=TEMPLATE)
