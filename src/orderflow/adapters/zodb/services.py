@@ -1,15 +1,20 @@
-"""Registers the ZODB adapters as per-request services (pyramid_services)."""
+"""Registers every ZODB adapter as a per-request service (pyramid_services)."""
 
 from pyramid_zodbconn import get_connection
 
-from ...ports import Catalog, EventLog, OrderRepository
+from ...ports import Carts, Catalog, EventLog, OrderRepository
+from ...ports.users import AdminUsers, EventListing, OrderListing
+from .carts import ZodbCarts
 from .catalog import ZodbCatalog
 from .events import ZodbEventLog
+from .listing import ZodbEventListing, ZodbOrderListing
 from .orders import ZodbOrderRepository
 from .root import app_root
+from .users import ZodbAdminUsers
 
 
-def _factory(adapter):
+def per_request(adapter):
+    """A service factory: `adapter` on the root of the request's connection."""
     def factory(context, request):
         return adapter(app_root(get_connection(request)))
 
@@ -17,6 +22,13 @@ def _factory(adapter):
 
 
 def includeme(config):
-    config.register_service_factory(_factory(ZodbOrderRepository), OrderRepository)
-    config.register_service_factory(_factory(ZodbEventLog), EventLog)
-    config.register_service_factory(_factory(ZodbCatalog), Catalog)
+    for adapter, port in (
+        (ZodbOrderRepository, OrderRepository),
+        (ZodbEventLog, EventLog),
+        (ZodbCatalog, Catalog),
+        (ZodbCarts, Carts),
+        (ZodbAdminUsers, AdminUsers),
+        (ZodbOrderListing, OrderListing),
+        (ZodbEventListing, EventListing),
+    ):
+        config.register_service_factory(per_request(adapter), port)

@@ -1,10 +1,7 @@
 """The admin panel: orders, their payment story, events, catalog, reconciliation."""
 
-from ....ports.users import AdminUsers, EventListing, OrderListing, PasswordHasher
+from ....ports.users import PasswordHasher
 from ...passwords import Argon2Hasher
-from ...zodb.listing import ZodbEventListing, ZodbOrderListing
-from ...zodb.services import _factory
-from ...zodb.users import ZodbAdminUsers
 from .security import AdminSecurityPolicy
 
 
@@ -12,9 +9,6 @@ def includeme(config):
     # The shop needs no identity, so one policy for the whole app is enough:
     # it only ever grants the "admin" permission to a logged-in admin.
     config.set_security_policy(AdminSecurityPolicy())
-    config.register_service_factory(_factory(ZodbAdminUsers), AdminUsers)
-    config.register_service_factory(_factory(ZodbOrderListing), OrderListing)
-    config.register_service_factory(_factory(ZodbEventListing), EventListing)
     config.register_service(Argon2Hasher(), PasswordHasher)
 
     config.add_route("admin.home", "/admin")

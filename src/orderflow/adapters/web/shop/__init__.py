@@ -1,18 +1,7 @@
 """The browser shop: catalog, cart, checkout and the payment result pages."""
 
-from pyramid_zodbconn import get_connection
-
-from ....ports import Carts
-from ...zodb.carts import ZodbCarts
-from ...zodb.root import app_root
-
-
-def carts_factory(context, request):
-    return ZodbCarts(app_root(get_connection(request)))
-
 
 def includeme(config):
-    config.register_service_factory(carts_factory, Carts)
     config.add_route("shop.catalog", "/")
     config.add_route("shop.cart", "/cart")
     config.add_route("shop.cart_add", "/cart/add")
