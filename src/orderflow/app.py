@@ -43,7 +43,7 @@ def main(global_config, **settings):
         config.include("pyramid_tm")
         config.include("pyramid_retry")
         config.include("pyramid_zodbconn")
-        config.include("pyramid_services")
+        config.include(".adapters.web.services")
         config.include("pyramid_jinja2")
         gateway = make_gateway(settings)
         config.register_service(gateway, PaymentGateway)

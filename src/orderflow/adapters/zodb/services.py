@@ -1,4 +1,4 @@
-"""Registers every ZODB adapter as a per-request service (pyramid_services)."""
+"""Registers every ZODB adapter as a per-request service (`request.find_service`)."""
 
 from pyramid_zodbconn import get_connection
 
@@ -15,7 +15,7 @@ from .users import ZodbAdminUsers
 
 def per_request(adapter):
     """A service factory: `adapter` on the root of the request's connection."""
-    def factory(context, request):
+    def factory(request):
         return adapter(app_root(get_connection(request)))
 
     return factory
