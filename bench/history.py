@@ -47,6 +47,7 @@ def timed(calls):
 def direct_measures(path, reconcile_orders, repeats):
     """Admin listing pages and a reconcile pass on a fresh direct connection."""
     from orderflow.adapters.fake.gateway import FakeGateway
+    from orderflow.adapters.zodb.keys import prefix_range, split
     from orderflow.adapters.zodb.listing import ZodbOrderListing
     from orderflow.adapters.zodb.orders import ZodbOrderRepository
     from orderflow.adapters.zodb.root import app_root
@@ -58,11 +59,11 @@ def direct_measures(path, reconcile_orders, repeats):
         conn = db.open()
         root = app_root(conn)
         listing = ZodbOrderListing(root)
-        keys = list(root.by_status.keys(min=("paid",), max=("paid\0",)))
+        keys = [split(k, 2)[1] for k in root.by_status.keys(*prefix_range("paid"))]
         deep = [random.choice(keys) for _ in range(repeats)]
         del keys
         first = timed([lambda: listing.page(status="paid")] * repeats)  # cached after one
-        deep_calls = [lambda k=k: listing.page(status="paid", cursor=f"{k[1]}:{k[2]}")
+        deep_calls = [lambda k=k: listing.page(status="paid", cursor=k)
                       for k in deep]
         # The first walk loads the pages' orders from disk, the second finds
         # them in the connection cache: both are reported.

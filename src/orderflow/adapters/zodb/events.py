@@ -1,31 +1,27 @@
 """ZodbEventLog: processed event ids in a BTree, written with their effect."""
 
-from datetime import datetime, timezone
+import json
 import logging
 import secrets
 
 from ...ports.repositories import EventLog, EventRecord
-from .orders import time_key
+from .keys import EPOCH, MICROSECOND, join, micros, newest_first
 from .root import app_root, run_in_transaction
 
 log = logging.getLogger(__name__)
 
 
-def _stored(record):
-    # A plain tuple of str and int: a small pickle, comparable values for
-    # BTree conflict resolution, and nothing a ZEO server must import to
-    # merge two buckets.
-    return (record.type, record.outcome, record.order_id,
-            -time_key(record.received_at), record.note)
+def stored(record):
+    # One JSON string: a single object for the pickler (a tuple is one per
+    # field), comparable for BTree conflict resolution, and nothing a ZEO
+    # server must import to merge two buckets.
+    return json.dumps([record.type, record.outcome, record.order_id,
+                       micros(record.received_at), record.note], separators=(",", ":"))
 
 
-def from_time_key(key):
-    return datetime.fromtimestamp(-key / 1_000_000, timezone.utc)
-
-
-def _record(event_id, stored):
-    type_, outcome, order_id, micros, note = stored
-    return EventRecord(event_id, type_, outcome, order_id, from_time_key(-micros), note)
+def _record(event_id, value):
+    type_, outcome, order_id, at, note = json.loads(value)
+    return EventRecord(event_id, type_, outcome, order_id, EPOCH + at * MICROSECOND, note)
 
 
 class ZodbEventLog(EventLog):
@@ -39,13 +35,13 @@ class ZodbEventLog(EventLog):
     def record(self, record):
         # Two deliveries of one event both insert this key: ZODB reports a
         # conflict to the later one, whose retry then sees the event as seen.
-        self.root.events[record.event_id] = _stored(record)
-        self.root.events_by_time.add((time_key(record.received_at), record.event_id))
+        self.root.events[record.event_id] = stored(record)
+        self.root.events_by_time.add(join(newest_first(record.received_at), record.event_id))
         self.root.event_count.change(1)
 
     def get(self, event_id):
-        stored = self.root.events.get(event_id)
-        return None if stored is None else _record(event_id, stored)
+        value = self.root.events.get(event_id)
+        return None if value is None else _record(event_id, value)
 
 
 def remember_duplicate_after_commit(transaction, db, event_id, received_at):
@@ -58,7 +54,7 @@ def remember_duplicate_after_commit(transaction, db, event_id, received_at):
     """
     def note(connection):
         app_root(connection).duplicates.add(
-            (time_key(received_at), event_id, secrets.token_hex(4)))
+            join(newest_first(received_at), secrets.token_hex(4), event_id))
 
     def hook(committed):
         if not committed:

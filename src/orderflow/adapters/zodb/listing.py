@@ -7,34 +7,12 @@ costs the same whatever the number of stored orders or events.
 from dataclasses import replace
 
 from ...ports.users import EventListing, OrderListing, Page
-from .events import ZodbEventLog, from_time_key
+from .events import ZodbEventLog
+from .keys import join, moment_of, prefix_range, split
 
 # The events page filters while it walks the time index; past this many
 # entries without filling a page it stops and offers a "next" link instead.
 MAX_EVENT_SCAN = 2000
-
-
-def _cursor(time_key, ident, nonce=None):
-    return f"{time_key}:{ident}" + (f"/{nonce}" if nonce else "")
-
-
-def _parse_duplicate(cursor):
-    # A duplicate's key has a third part, the nonce, kept in the cursor.
-    parsed = _parse(cursor)
-    if parsed is None or "/" not in parsed[1]:
-        return None
-    event_id, _, nonce = parsed[1].rpartition("/")
-    return (parsed[0], event_id, nonce)
-
-
-def _parse(cursor):
-    if not cursor or ":" not in cursor:
-        return None
-    time_key, _, ident = cursor.partition(":")
-    try:
-        return int(time_key), ident
-    except ValueError:
-        return None
 
 
 class ZodbOrderListing(OrderListing):
@@ -42,23 +20,25 @@ class ZodbOrderListing(OrderListing):
         self.root = root
 
     def page(self, status=None, cursor=None, limit=25):
-        after = _parse(cursor)
+        # The cursor is "time id" of the last row shown: the by_created key,
+        # and the by_status key without its status. Any text is a harmless
+        # bound, so a tampered cursor only moves the page.
         if status:
-            low = (status,) + after if after else (status, -2**63, "")
-            keys = self.root.by_status.keys(min=low, max=(status, 2**63, "\uffff"),
-                                            excludemin=bool(after))
-            pairs = ((k[1], k[2]) for k in keys)
+            low, high = prefix_range(status)
+            if cursor:
+                low = join(status, cursor)
+            keys = (split(k, 2)[1] for k in self.root.by_status.keys(
+                min=low, max=high, excludemin=bool(cursor)))
         else:
-            keys = self.root.by_created.keys(min=after, excludemin=True) if after \
+            keys = self.root.by_created.keys(min=cursor, excludemin=True) if cursor \
                 else self.root.by_created.keys()
-            pairs = iter(keys)
-        rows = []
-        for time_key, order_id in pairs:
+        rows, last = [], None
+        for key in keys:
             if len(rows) == limit:
-                last = rows[-1]
-                return Page([r for _, r in rows], _cursor(*last[0]))
-            rows.append(((time_key, order_id), self.root.orders[order_id].order))
-        return Page([r for _, r in rows], None)
+                return Page(rows, last)
+            rows.append(self.root.orders[split(key, 2)[1]].order)
+            last = key
+        return Page(rows, None)
 
     def search(self, term, limit=50):
         term = (term or "").strip()
@@ -87,25 +67,26 @@ class ZodbEventListing(EventListing):
         self.root = root
 
     def page(self, outcome=None, type=None, cursor=None, limit=50):
-        after = _parse(cursor)
+        # The cursor is the index key of the last entry scanned.
         if outcome == "duplicate":
-            index, after = self.root.duplicates, _parse_duplicate(cursor)
+            index, parts = self.root.duplicates, 3  # time, nonce, event id
         else:
-            index = self.root.events_by_time
-        keys = index.keys(min=after, excludemin=True) if after else index.keys()
+            index, parts = self.root.events_by_time, 2  # time, event id
+        keys = index.keys(min=cursor, excludemin=True) if cursor else index.keys()
         log = ZodbEventLog(self.root)
         rows, scanned, last = [], 0, None
         for key in keys:
             if len(rows) == limit or scanned == MAX_EVENT_SCAN:
-                return Page(rows, _cursor(*last))
+                return Page(rows, last)
             scanned += 1
             last = key
-            record = log.get(key[1])
+            key_parts = split(key, parts)
+            record = log.get(key_parts[-1])
             if record is None:
                 continue
             if outcome == "duplicate":
                 record = replace(record, outcome="duplicate", note="delivered again",
-                                 received_at=from_time_key(key[0]))
+                                 received_at=moment_of(key_parts[0]))
             if outcome and record.outcome != outcome:
                 continue
             if type and record.type != type:

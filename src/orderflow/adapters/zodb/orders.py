@@ -5,11 +5,12 @@ from persistent import Persistent
 
 from ...domain.order import Status
 from ...ports.repositories import OrderRepository
+from .keys import join, newest_first, prefix_range, split
 
 
-def time_key(moment):
-    # Negative microseconds, so that ascending BTree order is newest first.
-    return -int(moment.timestamp() * 1_000_000)
+def status_key(status, order):
+    """The order's entry in `by_status`: status, creation time, id."""
+    return join(status, newest_first(order.date_created), order.id)
 
 
 class OrderRecord(Persistent):
@@ -29,7 +30,7 @@ class ZodbOrderRepository(OrderRepository):
             raise KeyError(f"order {order.id} exists")
         record = OrderRecord(order)
         self.root.orders[order.id] = record
-        self.root.by_created.add((time_key(order.date_created), order.id))
+        self.root.by_created.add(join(newest_first(order.date_created), order.id))
         self.root.order_count.change(1)
         if order.email:
             # An order's email never changes: indexed once, when it is added.
@@ -57,9 +58,11 @@ class ZodbOrderRepository(OrderRepository):
     def unsettled(self, older_than=None, limit=None):
         found = []
         for status in (Status.PENDING, Status.FAILED):
-            low = (status, time_key(older_than) if older_than else -2**63)
-            for _, _, order_id in self.root.by_status.keys(low, (status, 0, "\uffff")):
-                found.append(self.root.orders[order_id].order)
+            low, high = prefix_range(status)
+            if older_than:
+                low = join(status, newest_first(older_than))
+            for key in self.root.by_status.keys(low, high):
+                found.append(self.root.orders[split(key, 3)[2]].order)
         found.sort(key=lambda o: o.date_created)
         return found[:limit] if limit else found
 
@@ -76,11 +79,10 @@ class ZodbOrderRepository(OrderRepository):
             if self.root.by_intent.get(intent) != order.id:
                 self.root.by_intent[intent] = order.id
         if record.indexed_status != order.status:
-            key = time_key(order.date_created)
             if record.indexed_status is not None:
-                self.root.by_status.remove((record.indexed_status, key, order.id))
+                self.root.by_status.remove(status_key(record.indexed_status, order))
                 self.root.counts[record.indexed_status].change(-1)
-            self.root.by_status.add((order.status, key, order.id))
+            self.root.by_status.add(status_key(order.status, order))
             self.root.counts[order.status].change(1)
             record.indexed_status = order.status
 

@@ -13,7 +13,7 @@ from ...domain.order import Status
 from .indexes import IndexSet, IndexTree
 
 ROOT_KEY = "orderflow"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class AppRoot(Persistent):
@@ -28,11 +28,12 @@ class AppRoot(Persistent):
             ("orders", IndexTree),  # order id -> OrderRecord
             ("by_session", IndexTree),  # every session id, current and earlier -> order id
             ("by_intent", IndexTree),  # payment intent id -> order id
-            ("by_status", IndexSet),  # (status, -created µs, order id)
-            ("by_created", IndexSet),  # (-created µs, order id)
-            ("events", IndexTree),  # processed event id -> (type, outcome, order id, µs, note)
-            ("events_by_time", IndexSet),  # (-received µs, event id)
-            ("duplicates", IndexSet),  # (-received µs, event id, nonce): repeat deliveries
+            # Keys are strings (keys.py); "time" sorts newest first.
+            ("by_status", IndexSet),  # "status time order-id"
+            ("by_created", IndexSet),  # "time order-id"
+            ("events", IndexTree),  # event id -> JSON [type, outcome, order id, µs, note]
+            ("events_by_time", IndexSet),  # "time event-id"
+            ("duplicates", IndexSet),  # "time nonce event-id": repeat deliveries
             ("products", OOBTree),  # product id -> Product
             ("carts", IndexTree),  # cart id -> CartRecord
             ("counts", OOBTree),  # status -> Length
@@ -62,8 +63,14 @@ def bootstrap(db):
         root = connection.root()
         if ROOT_KEY not in root:
             root[ROOT_KEY] = AppRoot()
-        elif root[ROOT_KEY].ensure():
-            root[ROOT_KEY]._p_changed = True
+            return
+        app = root[ROOT_KEY]
+        if app.ensure():
+            app._p_changed = True
+        if app.schema_version < SCHEMA_VERSION:
+            from .evolve import evolve
+
+            evolve(app)
 
     run_in_transaction(db, create)
 
