@@ -2,6 +2,7 @@
 
 import re
 
+from orderflow.adapters.zodb.listing import ZodbOrderListing
 from tests.functional.conftest import put_product
 
 
@@ -165,3 +166,11 @@ def test_html_in_a_product_title_shows_as_text_on_every_admin_page(admin):
     for page in pages:
         assert "<script>alert(1)</script>" not in page.text
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_an_email_search_shows_the_newest_orders_of_that_email_only(admin):
+    started = [admin.checkout(email="many@example.com").json["orderId"] for _ in range(53)]
+    admin.checkout(email="else@example.com")
+    with admin.storage() as repos:
+        found = ZodbOrderListing(repos.root).search("Many@Example.com")
+    assert [o.id for o in found] == list(reversed(started))[:50]

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta, timezone
 
 import transaction
+from BTrees.OOBTree import OOBTree, OOTreeSet
 from ZODB import DB
 from ZODB.FileStorage import FileStorage
 
@@ -32,7 +33,8 @@ def write_version_1(db):
         repo = ZodbOrderRepository(root)
         orders = []
         for i in range(3):
-            order = build_order(f"ord_{i}", [(PRODUCT, 1)], None, T0 + timedelta(minutes=i))
+            order = build_order(f"ord_{i}", [(PRODUCT, 1)], "a@example.com",
+                                T0 + timedelta(minutes=i))
             repo.add(order)
             orders.append(order)
         root.by_status = IndexSet(
@@ -47,6 +49,7 @@ def write_version_1(db):
         root.events_by_time = IndexSet([(v1_key(T0 + timedelta(hours=1)), "evt_a"),
                                         (v1_key(T0 + timedelta(hours=2)), "evt_b")])
         root.duplicates = IndexSet([(v1_key(T0 + timedelta(hours=3)), "evt_a", "beef")])
+        root.by_email = OOBTree({"a@example.com": OOTreeSet(o.id for o in orders)})
         root.schema_version = 1
     conn.close()
 
@@ -65,6 +68,7 @@ def test_bootstrap_turns_version_1_keys_into_strings(tmp_path):
         assert [o.id for o in listing.page(status="pending", limit=2).items] == ["ord_2", "ord_1"]
         cursor = listing.page(status="pending", limit=2).next_cursor
         assert [o.id for o in listing.page(status="pending", cursor=cursor).items] == ["ord_0"]
+        assert [o.id for o in listing.search("A@example.com", limit=2)] == ["ord_2", "ord_1"]
         event = ZodbEventLog(root).get("evt_a")
         assert (event.type, event.outcome, event.order_id, event.note) == (
             "checkout.session.completed", "applied", "ord_0", "paid")
@@ -74,9 +78,10 @@ def test_bootstrap_turns_version_1_keys_into_strings(tmp_path):
         duplicate, = events.page(outcome="duplicate").items
         assert (duplicate.event_id, duplicate.received_at) == ("evt_a", T0 + timedelta(hours=3))
         # New writes land in the same order as the converted entries.
-        order = build_order("ord_3", [(PRODUCT, 1)], None, T0 + timedelta(minutes=3))
+        order = build_order("ord_3", [(PRODUCT, 1)], "a@example.com", T0 + timedelta(minutes=3))
         ZodbOrderRepository(root).add(order)
         assert [o.id for o in listing.page(status="pending").items][0] == "ord_3"
+        assert [o.id for o in listing.search("a@example.com", limit=1)] == ["ord_3"]
         tm.abort()
         conn.close()
     finally:

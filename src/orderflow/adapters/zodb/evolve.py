@@ -32,6 +32,9 @@ def to_string_keys(root):
         events[event_id] = stored(EventRecord(
             event_id, type_, outcome, order_id, EPOCH + micros * MICROSECOND, note))
     root.events = events
+    for email, order_ids in list(root.by_email.items()):
+        root.by_email[email] = IndexSet(
+            join(newest_first(root.orders[i].order.date_created), i) for i in order_ids)
 
 
 STEPS = {1: to_string_keys}

@@ -44,18 +44,20 @@ class ZodbOrderListing(OrderListing):
         term = (term or "").strip()
         if not term:
             return []
-        ids = set()
-        if term in self.root.orders:
-            ids.add(term)
-        for index in (self.root.by_session, self.root.by_intent):
-            order_id = index.get(term)
-            if order_id:
-                ids.add(order_id)
-        by_email = getattr(self.root, "by_email", None)
-        if by_email is not None and term.lower() in by_email:
-            ids.update(by_email[term.lower()].keys())
-        orders = [self.root.orders[i].order for i in ids if i in self.root.orders]
-        orders.sort(key=lambda o: (o.date_created, o.id), reverse=True)
+        found = {}
+        for order_id in (term, self.root.by_session.get(term), self.root.by_intent.get(term)):
+            record = self.root.orders.get(order_id) if order_id else None
+            if record is not None:
+                found[order_id] = record.order
+        by_email = self.root.by_email.get(term.lower())
+        if by_email is not None:
+            # "time id" keys, newest first: only the orders shown are loaded.
+            for key in by_email.keys():
+                if len(found) >= limit:
+                    break
+                order_id = split(key, 2)[1]
+                found.setdefault(order_id, self.root.orders[order_id].order)
+        orders = sorted(found.values(), key=lambda o: (o.date_created, o.id), reverse=True)
         return orders[:limit]
 
     def status_counts(self):

@@ -1,10 +1,10 @@
 """ZodbOrderRepository: one persistent record per order, plus indexes."""
 
-from BTrees.OOBTree import OOTreeSet
 from persistent import Persistent
 
 from ...domain.order import Status
 from ...ports.repositories import OrderRepository
+from .indexes import IndexSet
 from .keys import join, newest_first, prefix_range, split
 
 
@@ -34,7 +34,8 @@ class ZodbOrderRepository(OrderRepository):
         self.root.order_count.change(1)
         if order.email:
             # An order's email never changes: indexed once, when it is added.
-            self.root.by_email.setdefault(order.email.lower(), OOTreeSet()).add(order.id)
+            self.root.by_email.setdefault(order.email.lower(), IndexSet()).add(
+                join(newest_first(order.date_created), order.id))
         self._index(record)
 
     def get(self, order_id):

@@ -40,7 +40,7 @@ class AppRoot(Persistent):
             ("order_count", Length),
             ("event_count", Length),
             ("admins", OOBTree),  # admin name -> AdminUser
-            ("by_email", OOBTree),  # customer email, lower case -> OOTreeSet of order ids
+            ("by_email", OOBTree),  # customer email, lower case -> IndexSet of "time order-id"
         ):
             if getattr(self, name, None) is None:
                 setattr(self, name, factory())
