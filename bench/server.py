@@ -3,8 +3,10 @@
     python -m bench.server KIND URI THREADS
 
 KIND is `app` (orderflow.app.main), `bare` (floor a: read the body, answer
-200) or `floor` (floor b: verify the signature, parse JSON, commit one BTree
-insert and one object change in ZODB). It prints `PORT n` once listening on
+200), `floor` (floor b: verify the signature, parse JSON, commit one BTree
+insert and one object change in ZODB) or `usecase` (floor c: orderflow's own
+webhook use case, `apply_gateway_event` on the ZODB adapters, in a bare WSGI
+handler like b's: the app without Pyramid). It prints `PORT n` once listening on
 a free loopback port, and closes its database on SIGTERM.
 """
 
@@ -62,6 +64,40 @@ def floor_app(path):
     return app, db
 
 
+def usecase_app(path):
+    """Floor (c): what the app does for a webhook, minus the web framework."""
+    from datetime import datetime, timezone
+
+    from orderflow.adapters.stripe import events
+    from orderflow.adapters.zodb.carts import ZodbCarts
+    from orderflow.adapters.zodb.events import ZodbEventLog
+    from orderflow.adapters.zodb.orders import ZodbOrderRepository
+    from orderflow.adapters.zodb.root import app_root
+    from orderflow.services import apply_gateway_event
+
+    db = DB(FileStorage(path), pool_size=16, cache_size=50000)
+    local = threading.local()
+
+    def app(environ, start_response):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length)
+        event = events.translate(events.verify(
+            body, environ.get("HTTP_STRIPE_SIGNATURE"), (SECRET,), 300))
+        now = datetime.now(timezone.utc)
+        if not hasattr(local, "tm"):
+            local.tm = transaction.TransactionManager()
+            local.conn = db.open(transaction_manager=local.tm)
+        for attempt in local.tm.attempts(10):
+            with attempt:
+                root = app_root(local.conn)
+                apply_gateway_event(ZodbOrderRepository(root), ZodbEventLog(root), event, now,
+                                    carts=ZodbCarts(root))
+        start_response("200 OK", OK)
+        return [b"{}"]
+
+    return app, db
+
+
 def main(kind, uri, threads):
     # Overload is what a benchmark makes: waitress's queue warnings are noise.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
@@ -70,6 +106,8 @@ def main(kind, uri, threads):
         app = bare_app
     elif kind == "floor":
         app, db = floor_app(uri)
+    elif kind == "usecase":
+        app, db = usecase_app(uri)
     else:
         from orderflow.app import main as make_app
         app = make_app({}, **app_settings(uri))

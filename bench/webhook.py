@@ -6,13 +6,16 @@ Unique, freshly signed `checkout.session.completed` events, each paying a
 different pending order, are POSTed by keep-alive clients in another
 process to three servers on the same waitress settings, run side by side
 and loaded in turn with the same events: floor (a) `bare`, floor (b)
-`floor` (see bench/server.py) and the app. Every waitress thread count of
+`floor`, floor (c) `usecase` (see bench/server.py) and the app. Floor (c)
+runs on a copy of the app's database, so app / c is the share of the web
+framework and c / b the share of the use case and what it writes. Every waitress thread count of
 BENCH_THREADS at every concurrency of BENCH_CONCURRENCY, BENCH_REPS runs of
 BENCH_N requests each; then concurrency 1 at the best thread count.
 Afterwards every order must be paid exactly once.
 """
 
 import os
+import shutil
 import tempfile
 
 from .common import (
@@ -20,7 +23,8 @@ from .common import (
     save, table, verdict, webhook_request,
 )
 
-KINDS = ("bare", "floor", "app")
+KINDS = ("bare", "floor", "usecase", "app")
+FILES = {"bare": "bare.fs", "floor": "floor.fs", "usecase": "usecase.fs", "app": "Data.fs"}
 
 
 def prefill_floor(path, order_ids):
@@ -64,8 +68,7 @@ def sweep(directory, events, threads, concurrencies, n, reps):
     """{(kind, threads, concurrency): median figures}."""
     raw = {}
     for t in threads:
-        servers = {kind: Server(kind, os.path.join(directory, f"{kind}.fs"
-                                                   if kind != "app" else "Data.fs"), t)
+        servers = {kind: Server(kind, os.path.join(directory, FILES[kind]), t)
                    for kind in KINDS}
         try:
             for c in concurrencies:
@@ -93,10 +96,11 @@ def rows_of(results):
     for (kind, t, c), r in sorted(results.items(), key=lambda kv: (kv[0][2], kv[0][1])):
         if kind != "app":
             continue
-        a, b = results[("bare", t, c)], results[("floor", t, c)]
-        rows.append([t, c, r["rps"], a["rps"], b["rps"], r["rps"] / a["rps"],
-                     r["rps"] / b["rps"], r["p50_ms"], r["p99_ms"], b["p99_ms"],
-                     r["all_2xx"] and a["all_2xx"] and b["all_2xx"]])
+        a, b, u = (results[(k, t, c)] for k in ("bare", "floor", "usecase"))
+        rows.append([t, c, r["rps"], a["rps"], b["rps"], u["rps"], r["rps"] / a["rps"],
+                     r["rps"] / b["rps"], r["rps"] / u["rps"], u["rps"] / b["rps"],
+                     r["p50_ms"], r["p99_ms"], b["p99_ms"],
+                     r["all_2xx"] and a["all_2xx"] and b["all_2xx"] and u["all_2xx"]])
     return rows
 
 
@@ -110,6 +114,7 @@ def run():
         total = n * reps * (len(threads) * len(concurrencies) + 1)
         gateway, made = prefill_checkouts(os.path.join(directory, "Data.fs"), total)
         prefill_floor(os.path.join(directory, "floor.fs"), [o for o, _ in made])
+        shutil.copy(os.path.join(directory, "Data.fs"), os.path.join(directory, "usecase.fs"))
         events = Events(gateway, made)
         results = sweep(directory, events, threads, concurrencies, n, reps)
         best = choose_threads(results, threads) if 16 in concurrencies and 4 in concurrencies \
@@ -117,18 +122,21 @@ def run():
         results.update(sweep(directory, events, [best], [1], n, reps))
         used = events.used()
         good = paid_exactly_once(os.path.join(directory, "Data.fs"), used)
-    headers = ["threads", "conc", "app rps", "floor a rps", "floor b rps", "app/a",
-               "app/b", "app p50 ms", "app p99 ms", "floor b p99 ms", "all 2xx"]
+    headers = ["threads", "conc", "app rps", "floor a rps", "floor b rps", "floor c rps",
+               "app/a", "app/b", "app/c", "c/b", "app p50 ms", "app p99 ms", "floor b p99 ms",
+               "all 2xx"]
     rows = rows_of(results)
     table(headers, rows)
     all_2xx = all(r[-1] for r in rows)
     at4 = results.get(("app", best, 4))
     at16 = results.get(("app", best, 16))
     ratio_b4 = at4["rps"] / results[("floor", best, 4)]["rps"] if at4 else None
+    ratio_c4 = at4["rps"] / results[("usecase", best, 4)]["rps"] if at4 else None
     print(f"best waitress threads: {best}")
     if at4:
         print(f"target throughput >= 0.8 x floor (b) at concurrency 4: "
               f"{ratio_b4:.2f} x, {verdict(ratio_b4 >= 0.8)}")
+        print(f"app / floor (c), the web framework's share, at concurrency 4: {ratio_c4:.2f} x")
     if at16:
         print(f"target p99 <= 25 ms at concurrency 16: {at16['p99_ms']:.1f} ms, "
               f"{verdict(at16['p99_ms'] <= 25)}")
@@ -137,6 +145,7 @@ def run():
     data = {
         "threads": threads, "concurrencies": concurrencies, "n": n, "reps": reps,
         "best_threads": best, "ratio_to_floor_b_at_4": ratio_b4,
+        "ratio_to_floor_c_at_4": ratio_c4,
         "p99_at_16_ms": at16["p99_ms"] if at16 else None,
         "all_2xx": all_2xx, "orders": len(used), "paid_exactly_once": good,
         "runs": [dict(zip(headers, row)) for row in rows],
