@@ -5,7 +5,7 @@ import sys
 
 import transaction
 
-from ..zodb.root import app_root
+from ..zodb.root import app_root, retrying
 
 
 class ScriptEnv:
@@ -41,10 +41,7 @@ class ScriptEnv:
 
     def run(self, work, attempts=5):
         """`work(root)` in one transaction, re-run on a conflict; its result."""
-        for attempt in self.tm.attempts(attempts):
-            with attempt:
-                result = work(app_root(self.connection))
-        return result
+        return retrying(self.tm, lambda: work(app_root(self.connection)), attempts)
 
     def close(self):
         self.connection.close()

@@ -84,9 +84,14 @@ def run_in_transaction(db, work, attempts=5):
     tm = transaction.TransactionManager()
     connection = db.open(transaction_manager=tm)
     try:
-        for attempt in tm.attempts(attempts):
-            with attempt:
-                result = work(connection)
-        return result
+        return retrying(tm, lambda: work(connection), attempts)
     finally:
         connection.close()
+
+
+def retrying(tm, work, attempts):
+    """work() in a transaction of `tm`, re-run on a conflict; its result."""
+    for attempt in tm.attempts(attempts):
+        with attempt:
+            result = work()
+    return result
