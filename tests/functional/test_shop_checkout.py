@@ -1,5 +1,8 @@
 """Checkout from the cart, the success and cancel pages, and the dev checkout page."""
 
+from datetime import datetime, timedelta, timezone
+
+from orderflow.adapters.zodb.carts import ZodbCarts
 from orderflow.domain.events import Source
 
 
@@ -165,3 +168,17 @@ def test_the_dev_checkout_page_shows_the_order_and_needs_a_csrf_token(shop, cust
     back = page.forms[0].submit("action", value="back", status=303)
     assert back.location == f"http://shop.test/checkout/cancel?order_id={order.id}"
     shop.http.get("/dev/checkout/cs_test_unknown", status=404)
+
+
+def test_a_checkout_keeps_its_cart_from_being_pruned_as_stale(shop, customer):
+    customer.add("ceramic-mug")
+    with shop.storage() as repos:
+        cart_id, = repos.root.carts.keys()
+        repos.root.carts[cart_id].updated_at = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    customer.cart_form("/cart/checkout").submit(status=303)
+    with shop.storage() as repos:
+        kept_from = repos.root.carts[cart_id].updated_at
+        cutoff = datetime.now(timezone.utc) - timedelta(days=30)
+        removed, _ = ZodbCarts(repos.root).remove_stale(cutoff, 10)
+    assert kept_from > datetime.now(timezone.utc) - timedelta(minutes=5)
+    assert removed == 0

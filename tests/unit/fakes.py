@@ -6,6 +6,7 @@ forgets `save` loses the change here exactly as it would in a database.
 """
 
 import copy
+from datetime import datetime, timezone
 
 from orderflow.domain.order import Status
 from orderflow.ports.repositories import Carts, Catalog, EventLog, OrderRepository
@@ -102,10 +103,15 @@ class InMemoryCatalog(Catalog):
 
 
 class InMemoryCarts(Carts):
-    def __init__(self):
+    def __init__(self, clock=lambda: datetime.now(timezone.utc)):
         self.carts = {}  # cart id -> {product id: quantity}
+        self.updated_at = {}  # cart id -> when its lines last changed
+        self.clock = clock
 
     def put(self, cart_id, lines):
+        # As in ZodbCarts: storing the same lines again is not a change.
+        if self.carts.get(cart_id) != dict(lines):
+            self.updated_at[cart_id] = self.clock()
         self.carts[cart_id] = dict(lines)
 
     def lines(self, cart_id):
@@ -115,9 +121,26 @@ class InMemoryCarts(Carts):
         cart = self.carts.get(cart_id)
         if cart is None:
             return
+        before = dict(cart)
         for item in items:
             left = cart.get(item.product_id, 0) - item.quantity
             if left > 0:
                 cart[item.product_id] = left
             else:
                 cart.pop(item.product_id, None)
+        if cart != before:
+            self.updated_at[cart_id] = self.clock()
+
+    def keep(self, cart_id):
+        if cart_id in self.carts:
+            self.updated_at[cart_id] = self.clock()
+
+    def remove_stale(self, before, limit, after=None):
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        walk = sorted(k for k in self.carts if after is None or k > after)
+        batch = walk[:limit]
+        stale = [k for k in batch if self.updated_at[k] < before]
+        for cart_id in stale:
+            del self.carts[cart_id], self.updated_at[cart_id]
+        return len(stale), (batch[-1] if len(walk) > limit else None)

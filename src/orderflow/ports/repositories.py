@@ -90,3 +90,16 @@ class Carts(abc.ABC):
     @abc.abstractmethod
     def remove_lines(self, cart_id, items):
         """Take the ordered quantities of `items` out of a cart, if it still exists."""
+
+    @abc.abstractmethod
+    def keep(self, cart_id):
+        """A checkout started from this cart: its age counts from now, so
+        pruning does not take it while its order may still fail."""
+
+    @abc.abstractmethod
+    def remove_stale(self, before: datetime, limit, after=None):
+        """Walk at most `limit` carts in cart id order, starting after the id
+        `after` (from the first when None), and remove those last changed
+        before `before`. Returns (how many were removed, the last cart id
+        walked), the id being None when no cart is left after this batch, so
+        a caller can prune in batches of one transaction each."""

@@ -1,6 +1,7 @@
 """ZodbCarts: cart id -> CartRecord in the root's `carts` OOBTree."""
 
 from datetime import datetime, timezone
+from itertools import islice
 
 from persistent import Persistent
 
@@ -42,3 +43,28 @@ class ZodbCarts(Carts):
         cart = Cart(self.lines(cart_id))
         cart.remove_ordered(items)
         self.put(cart_id, cart.lines)
+
+    def keep(self, cart_id):
+        record = self.root.carts.get(cart_id) if isinstance(cart_id, str) else None
+        if record is not None:
+            record.updated_at = self.clock()
+
+    def remove_stale(self, before, limit, after=None):
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        carts = self.root.carts
+        walk = carts.items() if after is None else carts.items(min=after, excludemin=True)
+        # One more than the batch: whether anything is left after it.
+        batch = list(islice(walk, limit + 1))
+        more = len(batch) > limit
+        batch = batch[:limit]
+        stale = [(cart_id, record) for cart_id, record in batch if record.updated_at < before]
+        for cart_id, record in stale:
+            if record._p_jar is not None:
+                # A request that refreshes this cart while we prune it writes
+                # the record only, not the tree: without this our commit would
+                # succeed and delete a cart in use. With it, it conflicts, and
+                # the retry sees the new updated_at.
+                record._p_jar.readCurrent(record)
+            del carts[cart_id]
+        return len(stale), (batch[-1][0] if more else None)

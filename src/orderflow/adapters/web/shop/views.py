@@ -151,6 +151,7 @@ def checkout(request):
             request.environ.setdefault("orderflow.order_id", new_order_id()),
             lines, form["email"], request.now, cart_id=cart_id,
         )
+        request.find_service(Carts).keep(cart_id)
     except ValidationFailed as error:
         return cart_page(request, error.fields, status=400, email=email)
     except GatewayError as error:
