@@ -31,6 +31,8 @@ def main():
     if w:
         rows.append(["webhook rps >= 0.8 x floor (b), concurrency 4",
                      f"{w['ratio_to_floor_b_at_4']:.2f} x", verdict(w["ratio_to_floor_b_at_4"] >= 0.8)])
+        rows.append(["webhook rps / floor (c), the framework's share",
+                     f"{w['ratio_to_floor_c_at_4']:.2f} x", ""])
         rows.append(["webhook p99 <= 25 ms, concurrency 16", f"{w['p99_at_16_ms']:.1f} ms",
                      verdict(w["p99_at_16_ms"] <= 25)])
         rows.append(["best waitress threads", w["best_threads"], ""])
