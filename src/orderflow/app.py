@@ -10,6 +10,7 @@ from pyramid.config import Configurator
 from .adapters.zodb.catalog import ZodbCatalog
 from .adapters.zodb.database import read_your_writes
 from .adapters.zodb.root import app_root, bootstrap, run_in_transaction
+from .adapters.zodb.warm import warm
 from .ports import PaymentGateway
 from .services.catalog import import_catalog
 from .services.checkout import CheckoutSettings
@@ -64,6 +65,7 @@ def main(global_config, **settings):
     bootstrap(db)
     if as_bool(settings["orderflow.seed_catalog"]):
         seed_catalog(db)
+    warm(db, int(settings["orderflow.warm_connections"]))
     log.info("orderflow started with the %s gateway", settings["orderflow.gateway"])
     return app
 

@@ -29,6 +29,8 @@ DEFAULTS = {
     "orderflow.secure_cookies": "false",
     "orderflow.dev_delivery_delay": "2.0",
     "orderflow.stripe_api_base": "",
+    # The waitress threads: one warmed connection each (adapters/zodb/warm.py).
+    "orderflow.warm_connections": "2",
 }
 
 
@@ -58,6 +60,7 @@ def resolve(settings, environ=None):
             )
     _check_int(merged, "orderflow.session_ttl_minutes", 30, 1440)  # Stripe's limits
     _check_int(merged, "orderflow.webhook_tolerance", 1, 3600)  # 0 would disable the check
+    _check_int(merged, "orderflow.warm_connections", 0, 64)
     if not merged.get("orderflow.webhook_secret"):
         raise ConfigurationError("no webhook secret: set STRIPE_WEBHOOK_SECRET")
     if not merged.get("zodbconn.uri"):

@@ -156,6 +156,8 @@ def test_development_ini_serves_the_catalog_with_no_environment_set(tmp_database
     ("orderflow.session_ttl_minutes", "2000"),
     ("orderflow.session_ttl_minutes", "an hour"),
     ("orderflow.webhook_tolerance", "0"),
+    ("orderflow.warm_connections", "-1"),
+    ("orderflow.warm_connections", "two"),
 ])
 def test_out_of_range_timing_settings_are_refused_by_name(key, value):
     settings = {"orderflow.webhook_secret": "whsec_x", "zodbconn.uri": "memory://", key: value}
