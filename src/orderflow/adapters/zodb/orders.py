@@ -16,6 +16,12 @@ def status_key(status, order):
 class OrderRecord(Persistent):
     """Holds the domain Order and the index keys it was last stored under."""
 
+    # The session ids and payment intents already in by_session / by_intent:
+    # a save looks up only new ones, so a webhook does not load a bucket of
+    # by_session to find what it already holds. (A class default: records
+    # stored before this attribute existed check every reference once.)
+    indexed_refs = ()
+
     def __init__(self, order):
         self.order = order
         self.indexed_status = None
@@ -73,12 +79,15 @@ class ZodbOrderRepository(OrderRepository):
 
     def _index(self, record):
         order = record.order
-        for session in order.sessions:
-            if self.root.by_session.get(session.id) != order.id:
-                self.root.by_session[session.id] = order.id
-        for intent in order.payment_intents():
-            if self.root.by_intent.get(intent) != order.id:
-                self.root.by_intent[intent] = order.id
+        sessions = tuple(session.id for session in order.sessions)
+        intents = tuple(order.payment_intents())
+        if sessions + intents != record.indexed_refs:
+            known = set(record.indexed_refs)
+            for index, refs in ((self.root.by_session, sessions), (self.root.by_intent, intents)):
+                for ref in refs:
+                    if ref not in known and index.get(ref) != order.id:
+                        index[ref] = order.id
+            record.indexed_refs = sessions + intents
         if record.indexed_status != order.status:
             if record.indexed_status is not None:
                 self.root.by_status.remove(status_key(record.indexed_status, order))
