@@ -4,9 +4,11 @@
     BENCH_SIZES=1000,100000,1000000 .venv/bin/python -m bench.history
 
 For each size of BENCH_SIZES (paid orders, each with its processed event,
-loaded by bench/loader.py) plus BENCH_PENDING newer pending orders, against
-the app on waitress (BENCH_HISTORY_THREADS threads), one client at a time
-(the per-request cost is the median latency):
+loaded by bench/loader.py, plus newer pending orders), BENCH_HISTORY_REPS
+runs (3), each against a freshly started app on waitress
+(BENCH_HISTORY_THREADS threads, so its cache starts cold), one client at a
+time (the per-request cost is the median latency); the figures are the
+medians of the runs:
 - a webhook paying a pending order (each a different one);
 - GET /api/orders/by-session/{sid} of orders spread over the whole history;
 then, with the app stopped, on a direct connection (the admin views need a
@@ -98,24 +100,39 @@ def direct_measures(path, reconcile_orders, repeats):
             "reconcile_checked": summary.checked, "reconcile_changed": summary.changed}
 
 
-def one_size(directory, size, pending, n, threads, last):
+def one_size(directory, size, pending, n, threads, reps, last):
+    """Load `size` orders once, then `reps` runs, each on a freshly started
+    app (a cold cache) paying its own `n` pending orders; per-measure medians."""
     path = os.path.join(directory, f"history-{size}.fs")
     started = time.perf_counter()
     sample, made = load_history(path, size, pending)
     load_seconds = time.perf_counter() - started
-    to_pay, to_reconcile = made[:n], made[n:]
-    result = {"size": size, "load_seconds": load_seconds}
-    with Server("app", path, threads) as app:
-        load(app.port, [("GET", "/api/products", None, {})] * 20, 1)  # warm up
-        webhooks = load(app.port, [paying_event(*m) for m in to_pay], 1)
-        lookups = load(app.port, [("GET", f"/api/orders/by-session/{sid}", None, {})
-                                  for sid in random.sample(sample, min(n, len(sample)))], 1)
-        if last:
-            result["rss_mb"] = app.rss_mb()
-    result.update(webhook_ms=webhooks["p50_ms"], webhook_2xx=webhooks["all_2xx"],
-                  by_session_ms=lookups["p50_ms"], by_session_2xx=lookups["all_2xx"])
-    result["paid_exactly_once"] = paid_exactly_once(path, [m[0] for m in to_pay])
-    result.update(direct_measures(path, to_reconcile, env_int("BENCH_PAGES", 50)))
+    to_reconcile = made[reps * n:]
+    runs = []
+    for rep in range(reps):
+        to_pay = made[rep * n:(rep + 1) * n]
+        run_ = {}
+        with Server("app", path, threads) as app:
+            load(app.port, [("GET", "/api/products", None, {})] * 20, 1)  # warm up
+            webhooks = load(app.port, [paying_event(*m) for m in to_pay], 1)
+            lookups = load(app.port, [("GET", f"/api/orders/by-session/{sid}", None, {})
+                                      for sid in random.sample(sample, min(n, len(sample)))], 1)
+            run_["rss_mb"] = app.rss_mb()
+        run_.update(webhook_ms=webhooks["p50_ms"], webhook_2xx=webhooks["all_2xx"],
+                    by_session_ms=lookups["p50_ms"], by_session_2xx=lookups["all_2xx"])
+        run_["paid_exactly_once"] = paid_exactly_once(path, [m[0] for m in to_pay])
+        run_.update(direct_measures(path, to_reconcile, env_int("BENCH_PAGES", 50)))
+        runs.append(run_)
+    result = {"size": size, "load_seconds": load_seconds, "runs": runs}
+    for key, _ in MEASURES:
+        result[key] = statistics.median(r[key] for r in runs)
+    result.update(
+        webhook_2xx=all(r["webhook_2xx"] for r in runs),
+        by_session_2xx=all(r["by_session_2xx"] for r in runs),
+        paid_exactly_once=sum(r["paid_exactly_once"] for r in runs),
+        rss_mb=max(r["rss_mb"] for r in runs),
+        reconcile_checked=runs[-1]["reconcile_checked"],
+        reconcile_changed=runs[-1]["reconcile_changed"])
     if last:
         orders = size + pending
         result["bytes_per_order"] = os.path.getsize(path) / orders
@@ -126,7 +143,10 @@ def one_size(directory, size, pending, n, threads, last):
         db.close()
         result["bytes_per_order_packed"] = os.path.getsize(path) / orders
     os.remove(path)
-    print(f"  {size} orders: loaded in {load_seconds:.0f} s; {result}", flush=True)
+    shown = {k: (round(v, 3) if isinstance(v, float) else v)
+             for k, v in result.items() if k != "runs"}
+    print(f"  {size} orders: loaded in {load_seconds:.0f} s; medians of {reps} runs: {shown}",
+          flush=True)
     return result
 
 
@@ -141,12 +161,14 @@ MEASURES = (("webhook_ms", "webhook paying an order"),
 def run():
     sizes = env_list("BENCH_SIZES", "1000,10000,100000")
     n = env_int("BENCH_HISTORY_N", 300)
-    pending = n + env_int("BENCH_RECONCILE_PENDING", 100)
     threads = env_int("BENCH_HISTORY_THREADS", 2)
-    print(f"== history: sizes {sizes}, {n} webhooks and lookups each, "
-          f"{pending - n} pending orders to reconcile", flush=True)
+    reps = env_int("BENCH_HISTORY_REPS", 3)
+    reconciled = env_int("BENCH_RECONCILE_PENDING", 100)
+    pending = reps * n + reconciled
+    print(f"== history: sizes {sizes}, {reps} runs of {n} webhooks and lookups each, "
+          f"{reconciled} pending orders to reconcile", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-history-") as directory:
-        results = [one_size(directory, size, pending, n, threads, size == sizes[-1])
+        results = [one_size(directory, size, pending, n, threads, reps, size == sizes[-1])
                    for size in sizes]
     small, big = results[0], results[-1]
     ratio_name = f"{big['size']} / {small['size']}"
@@ -158,7 +180,7 @@ def run():
     table(["per request, median ms"] + [f"{r['size']} orders" for r in results]
           + [f"ratio {ratio_name}", "target <= 1.5"], rows)
     all_2xx = all(r["webhook_2xx"] and r["by_session_2xx"] for r in results)
-    exactly = all(r["paid_exactly_once"] == n for r in results)
+    exactly = all(r["paid_exactly_once"] == n * reps for r in results)
     print(f"every request answered 2xx: {verdict(all_2xx)}; every webhook paid its order "
           f"exactly once: {verdict(exactly)}")
     print(f"reconcile: checked {big['reconcile_checked']} pending orders, changed "
@@ -167,7 +189,7 @@ def run():
           f"(target <= 400 MB: {verdict(big['rss_mb'] <= 400)})")
     print(f"Data.fs bytes per order at {big['size']}: {big['bytes_per_order']:.0f} before "
           f"packing, {big['bytes_per_order_packed']:.0f} after ({big['pack_seconds']:.1f} s)")
-    data = {"sizes": sizes, "n": n, "results": results, "ratios": ratios,
+    data = {"sizes": sizes, "n": n, "reps": reps, "results": results, "ratios": ratios,
             "ratio_of": ratio_name, "all_2xx": all_2xx, "paid_exactly_once": exactly}
     save("history", data)
     return data
