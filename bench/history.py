@@ -11,8 +11,8 @@ time (the per-request cost is the median latency); the figures are the
 medians of the runs:
 - a webhook paying a pending order (each a different one);
 - GET /api/orders/by-session/{sid} of orders spread over the whole history;
-then, with the app stopped, on a direct connection (the admin views need a
-login; these are the functions they call):
+then, with the app stopped, on a direct connection warmed like the app's
+(the admin views need a login; these are the functions they call):
 - the first page, and deep pages at random cursors, of the admin orders list
   filtered by status (ZodbOrderListing.page, status "paid");
 - a reconcile pass (services.reconcile) over the pending orders.
@@ -47,17 +47,20 @@ def timed(calls):
 
 
 def direct_measures(path, reconcile_orders, repeats):
-    """Admin listing pages and a reconcile pass on a fresh direct connection."""
+    """Admin listing pages and a reconcile pass on a fresh direct connection,
+    warmed as the app warms its connections at start-up."""
     from orderflow.adapters.fake.gateway import FakeGateway
     from orderflow.adapters.zodb.keys import prefix_range, split
     from orderflow.adapters.zodb.listing import ZodbOrderListing
     from orderflow.adapters.zodb.orders import ZodbOrderRepository
     from orderflow.adapters.zodb.root import app_root
+    from orderflow.adapters.zodb.warm import warm
     from orderflow.services.reconcile import reconcile
     from .common import ORIGIN, SECRET
 
     db = open_db(path)
     try:
+        warm(db, 1)
         conn = db.open()
         root = app_root(conn)
         listing = ZodbOrderListing(root)
