@@ -22,6 +22,7 @@ packing. Every webhook must be answered 2xx and pay its order exactly once.
 """
 
 import datetime
+import multiprocessing
 import os
 import random
 import statistics
@@ -103,6 +104,13 @@ def direct_measures(path, reconcile_orders, repeats):
             "reconcile_checked": summary.checked, "reconcile_changed": summary.changed}
 
 
+def in_fresh_process(function, *args):
+    """function(*args) in a new interpreter: every size is measured by a
+    process of the same shape, not by one that has grown while loading."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(function, args)
+
+
 def one_size(directory, size, pending, n, threads, reps, last):
     """Load `size` orders once, then `reps` runs, each on a freshly started
     app (a cold cache) paying its own `n` pending orders; per-measure medians."""
@@ -127,7 +135,8 @@ def one_size(directory, size, pending, n, threads, reps, last):
         runs.append(run_)
     for run_ in runs:
         # After every run's webhooks, so each pass finds the same pending orders.
-        run_.update(direct_measures(path, to_reconcile, env_int("BENCH_PAGES", 50)))
+        run_.update(in_fresh_process(direct_measures, path, to_reconcile,
+                                     env_int("BENCH_PAGES", 50)))
     result = {"size": size, "load_seconds": load_seconds, "runs": runs}
     for key, _ in MEASURES:
         result[key] = statistics.median(r[key] for r in runs)
