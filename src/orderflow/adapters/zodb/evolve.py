@@ -10,6 +10,7 @@ database would need batches.
 from .events import stored
 from .indexes import IndexSet, IndexTree
 from .keys import EPOCH, MICROSECOND, join, newest_first
+from .root import SCHEMA_VERSION
 from ...ports.repositories import EventRecord
 
 
@@ -41,6 +42,7 @@ STEPS = {1: to_string_keys}
 
 
 def evolve(root):
-    while root.schema_version < max(STEPS) + 1:
+    """Run every step from the root's version up to SCHEMA_VERSION."""
+    while root.schema_version < SCHEMA_VERSION:
         STEPS[root.schema_version](root)
         root.schema_version += 1
