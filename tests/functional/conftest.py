@@ -83,6 +83,29 @@ def stored_counts(shop):
         }
 
 
+def race_checkouts(shop, monkeypatch, times=None):
+    """Make checkouts meet a real ZODB conflict: each time the gateway opens a
+    session (the first `times` times, or always), another transaction commits
+    that session id in `by_session` with another value, so the request's own
+    commit conflicts (BTrees cannot merge two values of one key). Returns the
+    list the gateway's calls are appended to: (order id, session id, key)."""
+    gateway = shop.gateway
+    create_session = gateway.create_session
+    calls = []
+
+    def racing(order, attempt, *args, **kwargs):
+        created = create_session(order, attempt, *args, **kwargs)
+        calls.append((order.id, created.id, kwargs.get("idempotency_key", args[-1])))
+        if times is None or len(calls) <= times:
+            with shop.storage() as repos:
+                repos.root.by_session[created.id] = f"ord_someone_else_{len(calls)}"
+        return created
+
+    # Our own fake's instance, as registered for the PaymentGateway port.
+    monkeypatch.setattr(gateway, "create_session", racing)
+    return calls
+
+
 def put_product(shop, product_id, unit_amount=1000, currency="eur", active=True):
     """Add or replace a catalog product directly in the database."""
     from orderflow.domain.catalog import Product

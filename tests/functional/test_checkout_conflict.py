@@ -5,27 +5,12 @@ pyramid_retry runs a conflicting request again from the start; the order id
 so the retry gets the same checkout session back instead of a new one.
 """
 
-from tests.functional.conftest import stored_counts
+from tests.functional.conftest import race_checkouts, stored_counts
 
 
 def test_a_checkout_retried_after_a_conflict_opens_one_session_and_one_order(shop, monkeypatch):
     gateway = shop.gateway
-    create_session = gateway.create_session
-    calls = []
-
-    def racing_create_session(order, attempt, *args, **kwargs):
-        created = create_session(order, attempt, *args, **kwargs)
-        calls.append((order.id, created.id, kwargs.get("idempotency_key", args[-1])))
-        if len(calls) == 1:
-            # Another transaction commits the same index key with another
-            # value while this request runs: the request's commit then
-            # conflicts for real (BTrees cannot merge two values of one key).
-            with shop.storage() as repos:
-                repos.root.by_session[created.id] = "ord_someone_else"
-        return created
-
-    # Our own fake's instance, as registered for the PaymentGateway port.
-    monkeypatch.setattr(gateway, "create_session", racing_create_session)
+    calls = race_checkouts(shop, monkeypatch, times=1)
     answer = shop.checkout()
     assert answer.status_int == 201
 
@@ -53,17 +38,7 @@ def test_a_checkout_retried_after_a_conflict_opens_one_session_and_one_order(sho
 def test_a_checkout_that_conflicts_on_every_attempt_answers_503_and_stores_nothing(
         shop, monkeypatch):
     gateway = shop.gateway
-    create_session = gateway.create_session
-    calls = []
-
-    def always_racing(order, attempt, *args, **kwargs):
-        created = create_session(order, attempt, *args, **kwargs)
-        calls.append(created.id)
-        with shop.storage() as repos:
-            repos.root.by_session[created.id] = f"ord_someone_else_{len(calls)}"
-        return created
-
-    monkeypatch.setattr(gateway, "create_session", always_racing)
+    calls = race_checkouts(shop, monkeypatch)
     answer = shop.checkout(status=503)
     assert answer.json["error"]["code"] == "busy"
     assert len(calls) == int(shop.app.registry.settings["retry.attempts"])

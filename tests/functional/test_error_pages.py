@@ -7,7 +7,7 @@ import pytest
 
 from orderflow.adapters.web.pages_errors import domain_error
 from orderflow.domain.errors import GatewayError, NotFound, Refused, ValidationFailed
-from tests.functional.conftest import stored_counts
+from tests.functional.conftest import race_checkouts, stored_counts
 
 
 def is_html_page(answer):
@@ -62,21 +62,7 @@ def test_a_checkout_form_that_conflicts_on_every_attempt_gets_a_503_html_page(
         shop, customer, monkeypatch):
     customer.add("ceramic-mug", 2)
     form = customer.cart_form("/cart/checkout")
-    gateway = shop.gateway
-    create_session = gateway.create_session
-    calls = []
-
-    def always_racing(order, attempt, *args, **kwargs):
-        created = create_session(order, attempt, *args, **kwargs)
-        calls.append(created.id)
-        # Another connection commits the same index key with another value:
-        # this request's own commit then conflicts for real.
-        with shop.storage() as repos:
-            repos.root.by_session[created.id] = f"ord_someone_else_{len(calls)}"
-        return created
-
-    # Our own fake's instance, as registered for the PaymentGateway port.
-    monkeypatch.setattr(gateway, "create_session", always_racing)
+    calls = race_checkouts(shop, monkeypatch)
     answer = form.submit(status=503)
     assert is_html_page(answer)
     assert "busy" in answer.text
@@ -87,23 +73,11 @@ def test_a_checkout_form_that_conflicts_on_every_attempt_gets_a_503_html_page(
 def test_a_checkout_form_that_conflicts_once_is_retried_and_succeeds(shop, customer, monkeypatch):
     customer.add("ceramic-mug", 1)
     form = customer.cart_form("/cart/checkout")
-    gateway = shop.gateway
-    create_session = gateway.create_session
-    calls = []
-
-    def racing_once(order, attempt, *args, **kwargs):
-        created = create_session(order, attempt, *args, **kwargs)
-        calls.append(created.id)
-        if len(calls) == 1:
-            with shop.storage() as repos:
-                repos.root.by_session[created.id] = "ord_someone_else"
-        return created
-
-    monkeypatch.setattr(gateway, "create_session", racing_once)
+    calls = race_checkouts(shop, monkeypatch, times=1)
     answer = form.submit(status=303)
     assert len(calls) == 2, "the conflict was rendered instead of retried"
     assert stored_counts(shop)["orders"] == 1
-    assert answer.location.rsplit("/", 1)[1] == calls[-1]
+    assert answer.location.rsplit("/", 1)[1] == calls[-1][1]
 
 
 

@@ -30,20 +30,23 @@ def retry(order, session_id, minutes=5):
 _ids = iter(range(1, 10**6))
 
 
+# The Stripe event type each kind arrives as.
+TYPES = {
+    EventKind.PAYMENT_SUCCEEDED: "checkout.session.completed",
+    EventKind.PAYMENT_PROCESSING: "checkout.session.completed",
+    EventKind.PAYMENT_FAILED: "payment_intent.payment_failed",
+    EventKind.SESSION_EXPIRED: "checkout.session.expired",
+    EventKind.REFUNDED: "charge.refunded",
+    EventKind.DISPUTE_OPENED: "charge.dispute.created",
+    EventKind.UNHANDLED: "customer.created",
+}
+
+
 def event(kind, session_id="cs_1", event_id="auto", **fields):
     if event_id == "auto":
         event_id = f"evt_{next(_ids)}"
-    types = {
-        EventKind.PAYMENT_SUCCEEDED: "checkout.session.completed",
-        EventKind.PAYMENT_PROCESSING: "checkout.session.completed",
-        EventKind.PAYMENT_FAILED: "payment_intent.payment_failed",
-        EventKind.SESSION_EXPIRED: "checkout.session.expired",
-        EventKind.REFUNDED: "charge.refunded",
-        EventKind.DISPUTE_OPENED: "charge.dispute.created",
-        EventKind.UNHANDLED: "customer.created",
-    }
     fields.setdefault("order_id", "ord_1")
-    return GatewayEvent(kind=kind, type=types[kind], id=event_id, session_id=session_id,
+    return GatewayEvent(kind=kind, type=TYPES[kind], id=event_id, session_id=session_id,
                         **fields)
 
 
