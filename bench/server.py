@@ -5,8 +5,8 @@
 KIND is `app` (orderflow.app.main), `bare` (floor a: read the body, answer
 200), `floor` (floor b: verify the signature, parse JSON, commit one BTree
 insert and one object change in ZODB) or `usecase` (floor c: orderflow's own
-webhook use case, `apply_gateway_event` on the ZODB adapters, in a bare WSGI
-handler like b's: the app without Pyramid). It prints `PORT n` once listening on
+webhook use case, `apply_gateway_event` through the app's GroupCommit, in a
+bare WSGI handler like b's: the app without Pyramid). It prints `PORT n` once listening on
 a free loopback port, and closes its database on SIGTERM.
 """
 
@@ -65,18 +65,18 @@ def floor_app(path):
 
 
 def usecase_app(path):
-    """Floor (c): what the app does for a webhook, minus the web framework."""
+    """Floor (c): what the app does for a webhook, minus the web framework
+    (the same group commit as the app's webhook view)."""
     from datetime import datetime, timezone
 
+    from transaction.interfaces import TransientError
+
     from orderflow.adapters.stripe import events
-    from orderflow.adapters.zodb.carts import ZodbCarts
-    from orderflow.adapters.zodb.events import ZodbEventLog
-    from orderflow.adapters.zodb.orders import ZodbOrderRepository
-    from orderflow.adapters.zodb.root import app_root
+    from orderflow.adapters.zodb.group_commit import GroupCommit
     from orderflow.services import apply_gateway_event
 
     db = DB(FileStorage(path), pool_size=16, cache_size=50000)
-    local = threading.local()
+    group = GroupCommit(db)
 
     def app(environ, start_response):
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -84,14 +84,14 @@ def usecase_app(path):
         event = events.translate(events.verify(
             body, environ.get("HTTP_STRIPE_SIGNATURE"), (SECRET,), 300))
         now = datetime.now(timezone.utc)
-        if not hasattr(local, "tm"):
-            local.tm = transaction.TransactionManager()
-            local.conn = db.open(transaction_manager=local.tm)
-        for attempt in local.tm.attempts(10):
-            with attempt:
-                root = app_root(local.conn)
-                apply_gateway_event(ZodbOrderRepository(root), ZodbEventLog(root), event, now,
-                                    carts=ZodbCarts(root))
+        for attempt in range(10):
+            try:
+                group.run(lambda orders, log, carts: apply_gateway_event(
+                    orders, log, event, now, carts=carts))
+                break
+            except TransientError:
+                if attempt == 9:
+                    raise
         start_response("200 OK", OK)
         return [b"{}"]
 

@@ -10,6 +10,7 @@ from pyramid.config import Configurator
 from .adapters.zodb.catalog import ZodbCatalog
 from .adapters.zodb.database import read_your_writes
 from .adapters.zodb.root import app_root, bootstrap, run_in_transaction
+from .adapters.zodb.services import start_group_commit
 from .adapters.zodb.warm import warm
 from .ports import PaymentGateway
 from .services.catalog import import_catalog
@@ -63,6 +64,7 @@ def main(global_config, **settings):
     db = config.registry._zodb_databases[""]
     read_your_writes(db)
     bootstrap(db)
+    start_group_commit(config.registry, db)
     if as_bool(settings["orderflow.seed_catalog"]):
         seed_catalog(db)
     warm(db, int(settings["orderflow.warm_connections"]))

@@ -103,3 +103,22 @@ class Carts(abc.ABC):
         before `before`. Returns (how many were removed, the last cart id
         walked), the id being None when no cart is left after this batch, so
         a caller can prune in batches of one transaction each."""
+
+
+class SharedCommit(abc.ABC):
+    """Runs short units of storage work, each committed before `run` returns.
+
+    Units that arrive at the same moment may share one commit (group
+    commit): a webhook's writes land in the same few index buckets as its
+    neighbours', and writing those once for several webhooks is most of the
+    saving.
+    """
+
+    @abc.abstractmethod
+    def run(self, work):
+        """work(orders, events, carts) -> its result, once committed.
+
+        If work raises, nothing of it is committed and `run` raises the
+        same error; a transient storage error (a conflict, a lost database)
+        is raised to be retried by the caller, with nothing committed.
+        """

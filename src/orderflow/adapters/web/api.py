@@ -9,7 +9,7 @@ from pyramid_zodbconn import get_connection
 from ...domain.catalog import Line
 from ...domain.errors import ValidationFailed
 from ...domain.order import new_order_id
-from ...ports import Carts, Catalog, EventLog, OrderRepository, PaymentGateway
+from ...ports import Catalog, OrderRepository, PaymentGateway, SharedCommit
 from ...services import (
     CheckoutSettings, apply_gateway_event, get_order, get_order_by_session,
     retry_checkout, start_checkout,
@@ -99,10 +99,11 @@ def webhook(request):
     body = read_limited(request, MAX_WEBHOOK_BYTES)
     gateway = request.find_service(PaymentGateway)
     event = gateway.parse_webhook(body, request.headers.get("Stripe-Signature"))
-    outcome = apply_gateway_event(
-        request.find_service(OrderRepository), request.find_service(EventLog),
-        event, request.now, carts=request.find_service(Carts),
-    )
+    now = request.now
+    # Webhooks arriving together share one commit (adapters/zodb/group_commit.py);
+    # the outcome is returned once it is committed.
+    outcome = request.find_service(SharedCommit).run(
+        lambda orders, events, carts: apply_gateway_event(orders, events, event, now, carts=carts))
     log.info("webhook %s %s: %s %s", event.id, event.type, outcome.outcome,
              outcome.order_id or "")
     if outcome.duplicate:

@@ -2,11 +2,12 @@
 
 from pyramid_zodbconn import get_connection
 
-from ...ports import Carts, Catalog, EventLog, OrderRepository
+from ...ports import Carts, Catalog, EventLog, OrderRepository, SharedCommit
 from ...ports.users import AdminUsers, EventListing, OrderListing
 from .carts import ZodbCarts
 from .catalog import ZodbCatalog
 from .events import ZodbEventLog
+from .group_commit import GroupCommit
 from .listing import ZodbEventListing, ZodbOrderListing
 from .orders import ZodbOrderRepository
 from .root import app_root
@@ -21,6 +22,16 @@ def per_request(adapter):
     return factory
 
 
+def group_commit(request):
+    """The process's one GroupCommit, made by `start_group_commit`."""
+    return request.registry["orderflow.group_commit"]
+
+
+def start_group_commit(registry, db):
+    """Called once the database is open (the composition root does)."""
+    registry["orderflow.group_commit"] = GroupCommit(db)
+
+
 def includeme(config):
     for adapter, port in (
         (ZodbOrderRepository, OrderRepository),
@@ -32,3 +43,4 @@ def includeme(config):
         (ZodbEventListing, EventListing),
     ):
         config.register_service_factory(per_request(adapter), port)
+    config.register_service_factory(group_commit, SharedCommit)

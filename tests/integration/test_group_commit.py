@@ -1,0 +1,170 @@
+"""GroupCommit on a real FileStorage: shared commits, isolation, durability."""
+
+from datetime import datetime, timezone
+import threading
+import time
+
+import pytest
+import transaction
+from ZODB import DB
+from ZODB.FileStorage import FileStorage
+from ZODB.POSException import ConflictError
+
+from orderflow.adapters.zodb.group_commit import GroupCommit
+from orderflow.adapters.zodb.root import app_root, bootstrap
+from orderflow.ports import EventRecord
+
+TIMEOUT = 60
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = DB(FileStorage(str(tmp_path / "Data.fs")))
+    bootstrap(database)
+    yield database
+    database.close()
+
+
+def record(event_id):
+    """A unit of work: log one event; its result is the event id."""
+    def work(orders, events, carts):
+        events.record(EventRecord(event_id, "test.event", "ignored", None,
+                                  datetime.now(timezone.utc)))
+        return event_id
+
+    return work
+
+
+def logged(db):
+    """The event ids committed so far, read on a connection of its own."""
+    tm = transaction.TransactionManager()
+    connection = db.open(transaction_manager=tm)
+    try:
+        return set(app_root(connection).events.keys())
+    finally:
+        connection.close()
+
+
+def transactions(db):
+    return sum(1 for _ in db.storage.iterator())
+
+
+def in_thread(function, *args):
+    box = {}
+
+    def run():
+        try:
+            box["result"] = function(*args)
+        except Exception as error:
+            box["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, box
+
+
+def wait_until(condition):
+    deadline = time.monotonic() + TIMEOUT
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
+def test_a_result_is_returned_only_once_it_is_committed(db):
+    group = GroupCommit(db)
+    assert group.run(record("evt_1")) == "evt_1"
+    assert "evt_1" in logged(db)
+
+
+def test_units_that_arrive_during_a_commit_share_the_next_one(db):
+    group = GroupCommit(db)
+    held, release = threading.Event(), threading.Event()
+
+    def slow(orders, events, carts):
+        held.set()
+        release.wait(TIMEOUT)
+        return record("evt_first")(orders, events, carts)
+
+    before = transactions(db)
+    leader, leader_box = in_thread(group.run, slow)
+    held.wait(TIMEOUT)
+    waiters = [in_thread(group.run, record(f"evt_{n}")) for n in range(5)]
+    wait_until(lambda: len(group._waiting) == 5)
+    release.set()
+    for thread, _ in [(leader, leader_box)] + waiters:
+        thread.join(TIMEOUT)
+    assert leader_box == {"result": "evt_first"}
+    assert [box for _, box in waiters] == [{"result": f"evt_{n}"} for n in range(5)]
+    assert logged(db) == {"evt_first"} | {f"evt_{n}" for n in range(5)}
+    # The leader's own commit, then one for the five that waited.
+    assert transactions(db) - before == 2
+
+
+def test_a_failing_unit_fails_alone_and_the_rest_of_its_group_commits(db):
+    group = GroupCommit(db)
+    held, release = threading.Event(), threading.Event()
+
+    def slow(orders, events, carts):
+        held.set()
+        release.wait(TIMEOUT)
+
+    def broken(orders, events, carts):
+        record("evt_broken")(orders, events, carts)
+        raise ValueError("this unit is wrong")
+
+    leader, _ = in_thread(group.run, slow)
+    held.wait(TIMEOUT)
+    good = in_thread(group.run, record("evt_good"))
+    bad = in_thread(group.run, broken)
+    other = in_thread(group.run, record("evt_other"))
+    wait_until(lambda: len(group._waiting) == 3)
+    release.set()
+    for thread, _ in (good, bad, other):
+        thread.join(TIMEOUT)
+    leader.join(TIMEOUT)
+    assert good[1] == {"result": "evt_good"} and other[1] == {"result": "evt_other"}
+    assert isinstance(bad[1]["error"], ValueError)
+    assert logged(db) == {"evt_good", "evt_other"}
+
+
+def test_a_unit_that_raises_commits_nothing_and_the_next_unit_works(db):
+    group = GroupCommit(db)
+
+    def broken(orders, events, carts):
+        record("evt_broken")(orders, events, carts)
+        raise ValueError("no")
+
+    with pytest.raises(ValueError):
+        group.run(broken)
+    assert group.run(record("evt_next")) == "evt_next"
+    assert logged(db) == {"evt_next"}
+
+
+def test_a_conflict_fails_the_whole_group_and_commits_nothing_of_it(db):
+    # Two processes each have their own GroupCommit: here two on one
+    # database. Both take their snapshot, both log the same event; the
+    # second to commit must get a ConflictError, and a retry of its unit
+    # finds the event already there.
+    first, second = GroupCommit(db), GroupCommit(db)
+    both = threading.Barrier(2)
+
+    def log_once(event_id):
+        def work(orders, events, carts):
+            seen = events.seen(event_id)
+            both.wait(TIMEOUT)
+            if not seen:
+                record(event_id)(orders, events, carts)
+            return seen
+        return work
+
+    runs = [in_thread(group.run, log_once("evt_same")) for group in (first, second)]
+    for thread, _ in runs:
+        thread.join(TIMEOUT)
+    boxes = [box for _, box in runs]
+    winners = [box for box in boxes if "result" in box]
+    losers = [box for box in boxes if "error" in box]
+    assert winners == [{"result": False}]
+    assert len(losers) == 1 and isinstance(losers[0]["error"], ConflictError)
+    loser = first if "error" in boxes[0] else second
+    assert loser.run(lambda orders, events, carts: events.seen("evt_same")) is True
+    assert logged(db) == {"evt_same"}
