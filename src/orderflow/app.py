@@ -64,10 +64,12 @@ def main(global_config, **settings):
     db = config.registry._zodb_databases[""]
     read_your_writes(db)
     bootstrap(db)
-    start_group_commit(config.registry, db)
+    warm_connections = int(settings["orderflow.warm_connections"])
+    # Before warm(): the webhooks' connection is held open, outside the pool.
+    start_group_commit(config.registry, db, warm=warm_connections > 0)
     if as_bool(settings["orderflow.seed_catalog"]):
         seed_catalog(db)
-    warm(db, int(settings["orderflow.warm_connections"]))
+    warm(db, warm_connections)
     log.info("orderflow started with the %s gateway", settings["orderflow.gateway"])
     return app
 

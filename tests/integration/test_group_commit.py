@@ -12,6 +12,7 @@ from ZODB.POSException import ConflictError
 
 from orderflow.adapters.zodb.group_commit import GroupCommit
 from orderflow.adapters.zodb.root import app_root, bootstrap
+from orderflow.adapters.zodb.warm import INDEXES
 from orderflow.ports import EventRecord
 
 TIMEOUT = 60
@@ -168,3 +169,13 @@ def test_a_conflict_fails_the_whole_group_and_commits_nothing_of_it(db):
     loser = first if "error" in boxes[0] else second
     assert loser.run(lambda orders, events, carts: events.seen("evt_same")) is True
     assert logged(db) == {"evt_same"}
+
+
+@pytest.mark.parametrize("warm, status", [(True, "saved"), (False, "ghost")])
+def test_start_opens_the_connection_and_warms_it_unless_told_not_to(db, warm, status):
+    db.cacheMinimize()  # bootstrap's pooled connection holds the trees loaded
+    group = GroupCommit(db)
+    group.start(warm)
+    root = app_root(group._connection)
+    assert {getattr(root, name)._p_status for name in INDEXES} == {status}
+    assert group.run(record("evt_after_start")) == "evt_after_start"

@@ -32,6 +32,7 @@ from .carts import ZodbCarts
 from .events import ZodbEventLog
 from .orders import ZodbOrderRepository
 from .root import app_root
+from .warm import warm_connection
 
 MAX_GROUP = 64
 
@@ -52,6 +53,19 @@ class GroupCommit(SharedCommit):
         self._leading = False
         self._tm = transaction.TransactionManager()
         self._connection = None
+
+    def start(self, warm=True):
+        """Open the committer's connection now, and warm its cache like the
+        pooled connections' (warm.py): every webhook runs on it. It is held
+        open, so it is not one of the pool's."""
+        with self._lock:
+            if self._connection is None:
+                self._connection = self.db.open(transaction_manager=self._tm)
+                if warm:
+                    try:
+                        warm_connection(self._connection)
+                    finally:
+                        self._tm.abort()
 
     def run(self, work):
         unit = _Unit(work)

@@ -27,9 +27,11 @@ def group_commit(request):
     return request.registry["orderflow.group_commit"]
 
 
-def start_group_commit(registry, db):
+def start_group_commit(registry, db, warm=True):
     """Called once the database is open (the composition root does)."""
-    registry["orderflow.group_commit"] = GroupCommit(db)
+    group = GroupCommit(db)
+    group.start(warm)
+    registry["orderflow.group_commit"] = group
 
 
 def includeme(config):

@@ -32,6 +32,12 @@ def interior_nodes(tree):
     return loaded
 
 
+def warm_connection(connection):
+    """Load the hot indexes' interior nodes into one open connection's cache."""
+    root = app_root(connection)
+    return sum(interior_nodes(getattr(root, name)) for name in INDEXES)
+
+
 def warm(db, connections):
     """Warm `connections` pooled connections; the interior nodes loaded."""
     opened = []
@@ -41,8 +47,7 @@ def warm(db, connections):
             tm = transaction.TransactionManager()
             connection = db.open(transaction_manager=tm)
             opened.append((tm, connection))
-            root = app_root(connection)
-            loaded += sum(interior_nodes(getattr(root, name)) for name in INDEXES)
+            loaded += warm_connection(connection)
     finally:
         # Closed together, so the pool keeps every one of them (a connection
         # closed before the next open would be handed out again).
