@@ -3,6 +3,7 @@
 import re
 
 from orderflow.adapters.zodb.listing import ZodbOrderListing
+from orderflow.adapters.zodb.orders import OrderRecord
 from tests.functional.conftest import put_product
 
 
@@ -174,3 +175,15 @@ def test_an_email_search_shows_the_newest_orders_of_that_email_only(admin):
     with admin.storage() as repos:
         found = ZodbOrderListing(repos.root).search("Many@Example.com")
     assert [o.id for o in found] == list(reversed(started))[:50]
+
+
+def test_an_email_search_loads_only_the_orders_it_shows(admin):
+    for _ in range(12):
+        admin.checkout(email="many@example.com")
+    admin.db.cacheMinimize()  # every order record a ghost again
+    with admin.storage() as repos:
+        found = ZodbOrderListing(repos.root).search("many@example.com", limit=5)
+        loaded = [obj for _, obj in repos.root._p_jar._cache.lru_items()
+                  if isinstance(obj, OrderRecord)]
+    assert len(found) == 5
+    assert sorted(record.order.id for record in loaded) == sorted(o.id for o in found)

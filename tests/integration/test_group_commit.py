@@ -10,7 +10,7 @@ from ZODB import DB
 from ZODB.FileStorage import FileStorage
 from ZODB.POSException import ConflictError
 
-from orderflow.adapters.zodb.group_commit import GroupCommit
+from orderflow.adapters.zodb.group_commit import GroupCommit, _Unit
 from orderflow.adapters.zodb.root import app_root, bootstrap
 from orderflow.adapters.zodb.warm import INDEXES
 from orderflow.ports import EventRecord
@@ -56,7 +56,7 @@ def in_thread(function, *args):
     def run():
         try:
             box["result"] = function(*args)
-        except Exception as error:
+        except BaseException as error:
             box["error"] = error
 
     thread = threading.Thread(target=run)
@@ -179,3 +179,50 @@ def test_start_opens_the_connection_and_warms_it_unless_told_not_to(db, warm, st
     root = app_root(group._connection)
     assert {getattr(root, name)._p_status for name in INDEXES} == {status}
     assert group.run(record("evt_after_start")) == "evt_after_start"
+
+
+def test_a_caller_that_leads_a_group_without_its_own_unit_leads_again_until_it_is_done(db):
+    # Right after a commit, a caller that has just arrived can take the lead
+    # before the woken waiters do; it then takes the oldest units first,
+    # which need not include its own. Three units still waiting from other
+    # callers stand for those waiters here.
+    group = GroupCommit(db, max_group=2)
+    others = [_Unit(record(f"evt_{n}")) for n in range(3)]
+    group._waiting.extend(others)
+    before = transactions(db)
+    assert group.run(record("evt_mine")) == "evt_mine"
+    assert [(unit.done, unit.result) for unit in others] == [
+        (True, f"evt_{n}") for n in range(3)]
+    assert logged(db) == {"evt_mine"} | {f"evt_{n}" for n in range(3)}
+    assert transactions(db) - before == 2  # the oldest two, then the rest
+
+
+class Interrupted(BaseException):
+    """Not an Exception, like KeyboardInterrupt."""
+
+
+def test_an_interrupted_group_commits_nothing_and_answers_everyone(db):
+    group = GroupCommit(db)
+    held, release = threading.Event(), threading.Event()
+
+    def slow(orders, events, carts):
+        held.set()
+        release.wait(TIMEOUT)
+
+    def interrupted(orders, events, carts):
+        raise Interrupted()
+
+    leader, _ = in_thread(group.run, slow)
+    held.wait(TIMEOUT)
+    first = in_thread(group.run, record("evt_first"))
+    wait_until(lambda: len(group._waiting) == 1)
+    second = in_thread(group.run, interrupted)
+    wait_until(lambda: len(group._waiting) == 2)
+    release.set()
+    for thread in (leader, first[0], second[0]):
+        thread.join(TIMEOUT)
+    boxes = [first[1], second[1]]
+    assert sorted(type(box["error"]).__name__ for box in boxes) == ["Interrupted", "RuntimeError"]
+    assert logged(db) == set()
+    assert group.run(record("evt_next")) == "evt_next"
+    assert logged(db) == {"evt_next"}

@@ -71,15 +71,17 @@ class GroupCommit(SharedCommit):
         unit = _Unit(work)
         with self._lock:
             self._waiting.append(unit)
-            while self._leading and not unit.done:
-                self._turn.wait()
-            if unit.done:
-                group = None
-            else:
+        # Lead groups (oldest units first) until one of them holds ours, or
+        # wait while another caller leads: it may commit ours.
+        while True:
+            with self._lock:
+                while self._leading and not unit.done:
+                    self._turn.wait()
+                if unit.done:
+                    break
                 self._leading = True
                 group = self._waiting[:self.max_group]
                 del self._waiting[:self.max_group]
-        if group is not None:
             try:
                 self._commit_group(group)
             finally:
@@ -97,7 +99,9 @@ class GroupCommit(SharedCommit):
                     self._attempt([unit])
         finally:
             for unit in group:
-                unit.done = True
+                if not unit.done:  # interrupted (KeyboardInterrupt): nothing committed
+                    unit.error = RuntimeError("the group commit was interrupted")
+                    unit.done = True
 
     def _attempt(self, group):
         """Run and commit `group`; False if a unit of a larger group raised
@@ -123,8 +127,8 @@ class GroupCommit(SharedCommit):
         except Exception as error:
             self._tm.abort()
             for unit in group:
-                unit.error = error
+                unit.error, unit.done = error, True
             return True
         for unit, result in zip(group, results):
-            unit.result = result
+            unit.result, unit.done = result, True
         return True
