@@ -71,6 +71,35 @@ def wait_until(condition):
         time.sleep(0.005)
 
 
+def holding_a_commit(group, then=None):
+    """A caller whose unit blocks until `release` is set, so units started
+    meanwhile wait for the next group; (its thread, its box, release)."""
+    held, release = threading.Event(), threading.Event()
+
+    def slow(orders, events, carts):
+        held.set()
+        release.wait(TIMEOUT)
+        return then(orders, events, carts) if then else None
+
+    thread, box = in_thread(group.run, slow)
+    held.wait(TIMEOUT)
+    return thread, box, release
+
+
+def queued(group, works):
+    """A caller for each of `works`, each waiting in turn; (thread, box) each."""
+    callers = []
+    for work in works:
+        callers.append(in_thread(group.run, work))
+        wait_until(lambda: len(group._waiting) == len(callers))
+    return callers
+
+
+def join_all(*threads):
+    for thread in threads:
+        thread.join(TIMEOUT)
+
+
 def test_a_result_is_returned_only_once_it_is_committed(db):
     group = GroupCommit(db)
     assert group.run(record("evt_1")) == "evt_1"
@@ -79,21 +108,11 @@ def test_a_result_is_returned_only_once_it_is_committed(db):
 
 def test_units_that_arrive_during_a_commit_share_the_next_one(db):
     group = GroupCommit(db)
-    held, release = threading.Event(), threading.Event()
-
-    def slow(orders, events, carts):
-        held.set()
-        release.wait(TIMEOUT)
-        return record("evt_first")(orders, events, carts)
-
     before = transactions(db)
-    leader, leader_box = in_thread(group.run, slow)
-    held.wait(TIMEOUT)
-    waiters = [in_thread(group.run, record(f"evt_{n}")) for n in range(5)]
-    wait_until(lambda: len(group._waiting) == 5)
+    leader, leader_box, release = holding_a_commit(group, then=record("evt_first"))
+    waiters = queued(group, [record(f"evt_{n}") for n in range(5)])
     release.set()
-    for thread, _ in [(leader, leader_box)] + waiters:
-        thread.join(TIMEOUT)
+    join_all(leader, *(thread for thread, _ in waiters))
     assert leader_box == {"result": "evt_first"}
     assert [box for _, box in waiters] == [{"result": f"evt_{n}"} for n in range(5)]
     assert logged(db) == {"evt_first"} | {f"evt_{n}" for n in range(5)}
@@ -103,26 +122,15 @@ def test_units_that_arrive_during_a_commit_share_the_next_one(db):
 
 def test_a_failing_unit_fails_alone_and_the_rest_of_its_group_commits(db):
     group = GroupCommit(db)
-    held, release = threading.Event(), threading.Event()
-
-    def slow(orders, events, carts):
-        held.set()
-        release.wait(TIMEOUT)
 
     def broken(orders, events, carts):
         record("evt_broken")(orders, events, carts)
         raise ValueError("this unit is wrong")
 
-    leader, _ = in_thread(group.run, slow)
-    held.wait(TIMEOUT)
-    good = in_thread(group.run, record("evt_good"))
-    bad = in_thread(group.run, broken)
-    other = in_thread(group.run, record("evt_other"))
-    wait_until(lambda: len(group._waiting) == 3)
+    leader, _, release = holding_a_commit(group)
+    good, bad, other = queued(group, [record("evt_good"), broken, record("evt_other")])
     release.set()
-    for thread, _ in (good, bad, other):
-        thread.join(TIMEOUT)
-    leader.join(TIMEOUT)
+    join_all(leader, good[0], bad[0], other[0])
     assert good[1] == {"result": "evt_good"} and other[1] == {"result": "evt_other"}
     assert isinstance(bad[1]["error"], ValueError)
     assert logged(db) == {"evt_good", "evt_other"}
@@ -203,24 +211,14 @@ class Interrupted(BaseException):
 
 def test_an_interrupted_group_commits_nothing_and_answers_everyone(db):
     group = GroupCommit(db)
-    held, release = threading.Event(), threading.Event()
-
-    def slow(orders, events, carts):
-        held.set()
-        release.wait(TIMEOUT)
 
     def interrupted(orders, events, carts):
         raise Interrupted()
 
-    leader, _ = in_thread(group.run, slow)
-    held.wait(TIMEOUT)
-    first = in_thread(group.run, record("evt_first"))
-    wait_until(lambda: len(group._waiting) == 1)
-    second = in_thread(group.run, interrupted)
-    wait_until(lambda: len(group._waiting) == 2)
+    leader, _, release = holding_a_commit(group)
+    first, second = queued(group, [record("evt_first"), interrupted])
     release.set()
-    for thread in (leader, first[0], second[0]):
-        thread.join(TIMEOUT)
+    join_all(leader, first[0], second[0])
     boxes = [first[1], second[1]]
     assert sorted(type(box["error"]).__name__ for box in boxes) == ["Interrupted", "RuntimeError"]
     assert logged(db) == set()
