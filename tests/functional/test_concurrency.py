@@ -123,7 +123,6 @@ def test_checkouts_at_once_each_create_one_order(shop, server):
         assert repos.root.counts["pending"]() == 12
 
 
-
 def test_a_webhook_that_loses_the_race_to_another_writer_is_retried_and_finds_the_duplicate(
         shop, monkeypatch):
     # Within one process webhooks share a commit (group commit), so the

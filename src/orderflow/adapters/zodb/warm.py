@@ -5,8 +5,10 @@ orders an index has a few dozen interior nodes of up to 500 children each,
 and loading one costs more than a millisecond (it makes a ghost of every
 child): a freshly started process paid that on most of its first few
 hundred webhooks, a quarter of the webhook's cost (docs/performance.md).
-Loading them once at start-up takes about 0.3 s and 25 MB per connection at
-a million orders; the buckets stay on disk until a request needs them.
+Loading them once at start-up takes a fraction of a second per connection at
+a million orders, and memory for a ghost of every bucket (about 45 MB per
+connection with the bucket sizes of indexes.py); the buckets themselves
+stay on disk until a request needs them.
 """
 
 import transaction
