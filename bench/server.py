@@ -23,12 +23,28 @@ import transaction
 import waitress
 from ZODB import DB
 from ZODB.FileStorage import FileStorage
-from ZODB.POSException import ConflictError
+from transaction.interfaces import TransientError
+
+from orderflow.adapters.web.retry import BASE_SECONDS, CAP_SECONDS
 
 from .common import SECRET, app_settings
 
 OK = [("Content-Type", "application/json"), ("Content-Length", "2")]
 ATTEMPTS = 10
+
+
+def retried(work):
+    """work() re-run on a conflict like the app's requests (retry.attempts =
+    10, random back-off; adapters/web/retry.py): with 5 quick attempts,
+    floor (b) at 8 threads lost a request to conflicts now and then, and a
+    floor must not lose anything either."""
+    for n in range(ATTEMPTS):
+        try:
+            return work()
+        except TransientError:
+            if n == ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0, min(CAP_SECONDS, BASE_SECONDS * 2 ** n)))
 
 
 def bare_app(environ, start_response):
@@ -57,20 +73,14 @@ def floor_app(path):
         event = json.loads(payload)
         order_id = event["data"]["object"]["metadata"]["order_id"]
         tm, conn = connection()
-        # Retried like the app's requests (retry.attempts = 10, random
-        # back-off): with 5 quick attempts, 8 threads lost a request to
-        # conflicts now and then, and a floor must not lose anything either.
-        for n in range(ATTEMPTS):
-            try:
-                with tm:
-                    root = conn.root()
-                    root["events"][event["id"]] = event["type"]
-                    root["items"][order_id].status = "paid"
-                break
-            except ConflictError:
-                if n == ATTEMPTS - 1:
-                    raise
-                time.sleep(random.uniform(0, min(0.1, 0.002 * 2 ** n)))
+
+        def pay():
+            with tm:
+                root = conn.root()
+                root["events"][event["id"]] = event["type"]
+                root["items"][order_id].status = "paid"
+
+        retried(pay)
         start_response("200 OK", OK)
         return [b"{}"]
 
@@ -81,8 +91,6 @@ def usecase_app(path):
     """Floor (c): what the app does for a webhook, minus the web framework
     (the same group commit as the app's webhook view)."""
     from datetime import datetime, timezone
-
-    from transaction.interfaces import TransientError
 
     from orderflow.adapters.stripe import events
     from orderflow.adapters.zodb.group_commit import GroupCommit
@@ -97,14 +105,8 @@ def usecase_app(path):
         event = events.translate(events.verify(
             body, environ.get("HTTP_STRIPE_SIGNATURE"), (SECRET,), 300))
         now = datetime.now(timezone.utc)
-        for attempt in range(10):
-            try:
-                group.run(lambda orders, log, carts: apply_gateway_event(
-                    orders, log, event, now, carts=carts))
-                break
-            except TransientError:
-                if attempt == 9:
-                    raise
+        retried(lambda: group.run(lambda orders, log, carts: apply_gateway_event(
+            orders, log, event, now, carts=carts)))
         start_response("200 OK", OK)
         return [b"{}"]
 

@@ -59,13 +59,20 @@ class GroupCommit(SharedCommit):
         pooled connections' (warm.py): every webhook runs on it. It is held
         open, so it is not one of the pool's."""
         with self._lock:
-            if self._connection is None:
-                self._connection = self.db.open(transaction_manager=self._tm)
-                if warm:
-                    try:
-                        warm_connection(self._connection)
-                    finally:
-                        self._tm.abort()
+            fresh = self._connection is None
+            connection = self._open()
+            if fresh and warm:
+                try:
+                    warm_connection(connection)
+                finally:
+                    self._tm.abort()
+
+    def _open(self):
+        """The committer's connection, opened on first use (if `start` was not
+        called); only the caller holding the lead (or `start`) uses it."""
+        if self._connection is None:
+            self._connection = self.db.open(transaction_manager=self._tm)
+        return self._connection
 
     def run(self, work):
         unit = _Unit(work)
@@ -108,10 +115,9 @@ class GroupCommit(SharedCommit):
         (then nothing is committed and nobody has an answer yet)."""
         results = []
         try:
-            if self._connection is None:
-                self._connection = self.db.open(transaction_manager=self._tm)
+            connection = self._open()
             self._tm.begin()
-            root = app_root(self._connection)
+            root = app_root(connection)
             orders, events, carts = ZodbOrderRepository(root), ZodbEventLog(root), ZodbCarts(root)
             for unit in group:
                 try:
