@@ -11,14 +11,14 @@ import sys
 import time
 import traceback
 
-from . import checkout, history, webhook, zeo
+from . import breakdown, checkout, history, webhook, zeo
 from .common import save, table, verdict
 
 
 def main():
     started = time.perf_counter()
     done, failed = {}, []
-    for name, module in (("webhook", webhook), ("checkout", checkout),
+    for name, module in (("webhook", webhook), ("breakdown", breakdown), ("checkout", checkout),
                          ("zeo", zeo), ("history", history)):
         try:
             done[name] = module.run()
@@ -37,6 +37,12 @@ def main():
                      verdict(w["p99_at_16_ms"] <= 25)])
         rows.append(["best waitress threads", w["best_threads"], ""])
         correct &= w["all_2xx"] and w["paid_exactly_once"] == w["orders"]
+    b = done.get("breakdown")
+    if b:
+        r = b["ratio_to_floor_b"]
+        rows.append(["in-process use case / floor (b)", f"{r['use case']:.2f} x", ""])
+        rows.append(["the same with no index or counter (the most deferring them could win)",
+                     f"{r['use case, order + event only']:.2f} x", ""])
     c = done.get("checkout")
     if c:
         rows.append(["checkout rps / floor (a), concurrency 4",
