@@ -8,7 +8,7 @@ from importlib import resources
 
 from pyramid.config import Configurator
 from .adapters.zodb.catalog import ZodbCatalog
-from .adapters.zodb.database import read_your_writes
+from .adapters.zodb.database import close_at_exit, read_your_writes
 from .adapters.zodb.root import app_root, bootstrap, run_in_transaction
 from .adapters.zodb.services import start_group_commit
 from .adapters.zodb.warm import warm
@@ -62,6 +62,7 @@ def main(global_config, **settings):
             config.include(".adapters.fake.web")
         app = config.make_wsgi_app()
     db = config.registry._zodb_databases[""]
+    close_at_exit(db)
     read_your_writes(db)
     bootstrap(db)
     warm_connections = int(settings["orderflow.warm_connections"])

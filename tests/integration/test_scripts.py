@@ -51,6 +51,30 @@ def test_users_are_added_changed_and_removed_from_the_command_line(tmp_path):
     assert script("users", ini, "remove", "carol").returncode == 1
 
 
+def test_a_script_closes_the_database_so_its_index_is_saved(tmp_path):
+    # Without the index saved at close, every later start re-reads every
+    # transaction written since the last save.
+    ini = write_ini(tmp_path)
+    assert script("users", ini, "add", "dora", "--password-stdin",
+                  stdin="a long password\n").returncode == 0
+    from ZODB.fsIndex import fsIndex
+    saved = fsIndex.load(str(tmp_path / "Data.fs.index"))
+    assert saved["pos"] == (tmp_path / "Data.fs").stat().st_size
+
+
+def test_a_configuration_error_is_one_clear_line(tmp_path):
+    ini = tmp_path / "bad.ini"
+    ini.write_text(f"""[app:main]
+use = egg:orderflow
+orderflow.gateway = paypal
+zodbconn.uri = file://{tmp_path}/Data.fs
+""")
+    run = script("users", str(ini), "list")
+    assert run.returncode == 1
+    assert run.stderr.strip() == (
+        "error: orderflow.gateway must be 'fake' or 'stripe', not 'paypal'")
+
+
 def test_the_stored_password_is_an_argon2_hash(tmp_path, shop):
     # Through the script's own function on the test app's database.
     from orderflow.adapters.scripts.common import ScriptEnv

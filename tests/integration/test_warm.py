@@ -67,3 +67,16 @@ def test_warm_leaves_pooled_connections_with_the_interior_nodes_loaded(tmp_path)
         transaction.abort()
     finally:
         db.close()
+
+
+def test_warm_stops_at_what_the_pool_keeps(tmp_path, caplog):
+    db = DB(FileStorage(str(tmp_path / "Data.fs")), pool_size=3)
+    try:
+        bootstrap(db)
+        one = warm(db, 1)
+        # None warmed only to be thrown away: three, not five.
+        assert warm(db, 5) == 3 * one
+        assert len(db.pool.available) == 3
+        assert "warming 3 connections, not 5" in caplog.text
+    finally:
+        db.close()

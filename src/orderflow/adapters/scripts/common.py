@@ -26,9 +26,13 @@ class ScriptEnv:
 
         from zc.lockfile import LockError
 
+        from ...settings import ConfigurationError
+
         setup_logging(ini)
         try:
             env = bootstrap(ini)
+        except ConfigurationError as error:
+            sys.exit(f"error: {error}")
         except LockError:
             sys.exit("error: the database is in use by another process (a FileStorage "
                      "opens in one process only): stop the running app first, or serve "
@@ -47,6 +51,9 @@ class ScriptEnv:
         self.connection.close()
         if self._closer is not None:
             self._closer()
+            # Closing saves the FileStorage index; without it the next start
+            # re-reads every transaction written since the last save.
+            self.db.close()
 
 
 def parser(description):

@@ -11,10 +11,14 @@ connection with the bucket sizes of indexes.py); the buckets themselves
 stay on disk until a request needs them.
 """
 
+import logging
+
 import transaction
 
 from .indexes import IndexSet, IndexTree
 from .root import app_root
+
+log = logging.getLogger(__name__)
 
 # What webhooks, by-session lookups and the admin lists walk.
 INDEXES = ("orders", "by_session", "by_intent", "events", "events_by_time",
@@ -42,6 +46,14 @@ def warm_connection(connection):
 
 def warm(db, connections):
     """Warm `connections` pooled connections; the interior nodes loaded."""
+    # ZODB's pool keeps at most `pool_size` idle connections (7 unless the
+    # database URI says otherwise): one warmed beyond that would be thrown
+    # away when closed, its work with it.
+    size = db.pool.size
+    if connections > size:
+        log.warning("warming %d connections, not %d: the pool keeps %d; raise pool_size "
+                    "in the database URI", size, connections, size)
+        connections = size
     opened = []
     loaded = 0
     try:
