@@ -123,6 +123,22 @@ def test_login_returns_to_the_admin_page_first_asked_for_but_never_elsewhere(sho
     assert form.submit(status=303).location.endswith("/admin/orders")
 
 
+@pytest.mark.parametrize("target", [
+    "/admin\r\nX-Evil: 1", "/admin/orders\t", "/admin/orders\x00",
+    "/admin\\..\\..\\evil.example", "/admin/../..//evil.example", "/admin//evil.example",
+    "/administrator", "/admin/login?next=https://evil.example/",
+])
+def test_a_next_address_that_is_not_a_plain_admin_path_leads_to_the_orders(admin, target):
+    answer = admin.http.get("/admin/login", {"next": target}, status=303)
+    assert answer.location == "http://localhost/admin/orders"
+
+
+def test_a_next_address_with_a_query_is_kept(admin):
+    target = "/admin/orders?status=needs_review&q=a%40b.example"
+    answer = admin.http.get("/admin/login", {"next": target}, status=303)
+    assert answer.location == "http://localhost" + target
+
+
 def _token(html):
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 

@@ -49,6 +49,17 @@ def test_a_paid_order_shows_no_cancel_button_and_a_cancel_post_changes_nothing(a
     assert not any(h.applied and h.to_status == "cancelled" for h in order.history)
 
 
+def test_a_cancel_that_finds_the_order_paid_clears_the_customers_cart(admin, customer):
+    customer.add("ceramic-mug", 2)
+    order, session_id = customer.checkout()
+    form = cancel_form(admin.http, order.id)
+    admin.gateway.pay(session_id)  # paid, its webhook not yet arrived
+    page = form.submit(status=303).follow()
+    assert "Not cancelled: the order is paid." in page.text
+    assert admin.order(order.id).status == "paid"
+    assert customer.cart_lines() == {}
+
+
 def test_a_cancel_the_gateway_cannot_confirm_answers_502_and_keeps_the_order(admin):
     started = admin.checkout().json
     form = cancel_form(admin.http, started["orderId"])

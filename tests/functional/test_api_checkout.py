@@ -120,7 +120,11 @@ def test_checkout_in_another_currency_alone_is_fine(shop):
     assert shop.http.get(f"/api/orders/{started['orderId']}").json["currency"] == "usd"
 
 
-@pytest.mark.parametrize("raw", [b"{not json", b"", b"\xff\xfe", b'{"items": [}'])
+@pytest.mark.parametrize("raw", [
+    b"{not json", b"", b"\xff\xfe", b'{"items": [}',
+    # Nested deeper than the parser's recursion limit.
+    b"[" * 100000, b'{"items": ' + b"[" * 100000 + b"]" * 100000 + b"}",
+])
 def test_checkout_refuses_a_body_that_is_not_json_with_400(shop, raw):
     answer = shop.http.post(URL, raw, content_type="application/json", status=400)
     error = error_of(answer, 400)
@@ -142,6 +146,15 @@ def test_checkout_refuses_a_content_type_other_than_json_with_415(shop, content_
     body = json.dumps({"items": [{"id": "ceramic-mug", "quantity": 1}]})
     answer = shop.http.post(URL, body, content_type=content_type, status=415)
     error_of(answer, 415)
+    assert stored_counts(shop) == EMPTY
+    assert shop.gateway.created_calls == 0
+
+
+def test_checkout_refuses_a_body_over_one_mebibyte_with_413(shop):
+    item = {"id": "ceramic-mug", "quantity": 1, "note": "x" * 1024 * 1024}
+    answer = shop.http.post(URL, json.dumps({"items": [item]}),
+                            content_type="application/json", status=413)
+    assert error_of(answer, 413)["code"] == "too_large"
     assert stored_counts(shop) == EMPTY
     assert shop.gateway.created_calls == 0
 

@@ -94,7 +94,8 @@ def test_retry_learns_of_an_async_payment_whose_webhook_is_late_and_refuses(shop
     started = shop.checkout().json
     late = shop.gateway.pay_async(started["sessionId"])  # not delivered yet
     answer = retry(shop, started["orderId"], status=409)
-    assert answer.json["error"]["code"] == "conflict"
+    assert answer.json["error"] == {
+        "code": "conflict", "message": "a payment for this order is already processing"}
     order = shop.order(started["orderId"])
     assert order.awaiting_payment
     assert len(order.sessions) == 1
@@ -107,7 +108,9 @@ def test_retry_learns_of_an_async_payment_whose_webhook_is_late_and_refuses(shop
 def test_retry_learns_of_a_payment_whose_webhook_is_late_and_keeps_it(shop):
     started = shop.checkout().json
     late = shop.gateway.pay(started["sessionId"])
-    retry(shop, started["orderId"], status=409)
+    answer = retry(shop, started["orderId"], status=409)
+    assert answer.json["error"]["message"] == (
+        "a payment for this order is already completed: the order is paid")
     order = shop.order(started["orderId"])
     assert order.status == "paid"
     assert order.payment.amount_received == 3600
@@ -115,6 +118,22 @@ def test_retry_learns_of_a_payment_whose_webhook_is_late_and_keeps_it(shop):
     order = shop.order(started["orderId"])
     assert order.status == "paid"
     assert order.duplicate_payments == []
+
+
+def test_retry_after_an_async_payment_failed_unannounced_opens_a_new_session(shop):
+    started = shop.checkout().json
+    late = shop.gateway.pay_async(started["sessionId"])
+    late += shop.gateway.settle_async(started["sessionId"], succeeded=False)
+    answer = retry(shop, started["orderId"], status=201)
+    order = shop.order(started["orderId"])
+    assert order.status == "pending" and not order.awaiting_payment
+    assert order.session_id == answer.json["sessionId"] != started["sessionId"]
+    assert any(h.to_status == "failed" and h.source == "retry" for h in order.history)
+    # The two late webhooks then change nothing.
+    shop.deliver_all(late)
+    order = shop.order(started["orderId"])
+    assert order.status == "pending" and not order.awaiting_payment
+    assert order.session_id == answer.json["sessionId"]
 
 
 def test_retry_of_an_unknown_order_is_404(shop):

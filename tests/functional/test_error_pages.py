@@ -46,6 +46,47 @@ def test_an_admin_page_without_login_still_redirects_to_the_login(shop):
     assert "/admin/login" in answer.location
 
 
+@pytest.mark.parametrize("address", ["/%ff", "/admin/orders/%ff", "/checkout/%c3"])
+def test_a_path_that_is_not_utf8_gets_a_400_html_page(shop, address):
+    # Anonymous: WebTest's own cookie handling cannot read such a path.
+    answer = shop.http.get(address, status=400)
+    assert is_html_page(answer)
+    assert "This address is not valid" in answer.text
+
+
+@pytest.mark.parametrize("address", [
+    "/checkout/success?session_id=%ff", "/checkout/cancel?order_id=%ff",
+    "/admin/orders?q=%ff", "/admin/orders?cursor=%ff", "/admin/events?cursor=%00%ff",
+    "/?x=%c3",
+])
+def test_a_query_that_is_not_utf8_gets_a_400_html_page(admin, address):
+    answer = admin.http.get(address, status=400)
+    assert is_html_page(answer)
+    assert "This address is not valid" in answer.text
+
+
+@pytest.mark.parametrize("address", [
+    "/api/orders/%ff", "/api/orders/by-session/%ff", "/api/products?x=%ff",
+])
+def test_an_api_address_that_is_not_utf8_gets_a_json_400(shop, address):
+    answer = shop.http.get(address, status=400)
+    assert answer.content_type == "application/json"
+    assert answer.json["error"]["code"] == "invalid"
+    assert stored_counts(shop)["orders"] == 0
+
+
+def test_an_api_post_to_an_address_that_is_not_utf8_gets_a_json_400(shop):
+    answer = shop.http.post("/api/orders/%ff/retry-session", status=400)
+    assert answer.json["error"]["code"] == "invalid"
+
+
+def test_addresses_with_encoded_utf8_still_reach_their_pages(shop):
+    page = shop.http.get("/checkout/success?session_id=caf%C3%A9+au+lait", status=404)
+    assert "could not find" in page.text
+    answer = shop.http.get("/api/orders/caf%C3%A9", status=404)
+    assert answer.json["error"]["code"] == "not_found"
+
+
 def test_a_crashing_page_gets_a_500_html_page_and_is_logged(shop, caplog):
     # A broken record in the catalog BTree: the catalog page fails on it.
     with shop.storage() as repos:

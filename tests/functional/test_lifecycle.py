@@ -68,6 +68,53 @@ def test_an_async_payment_that_fails_leaves_the_order_failed_and_retryable(shop)
     assert status(shop, order_id) == "paid"
 
 
+def test_an_async_failure_delivered_before_its_completed_webhook_stays_failed(shop):
+    order_id, sid = start(shop)
+    [completed] = shop.gateway.pay_async(sid)
+    [failed] = shop.gateway.settle_async(sid, succeeded=False)
+    deliver(shop, [failed, completed])  # Stripe does not promise the order
+    assert status(shop, order_id) == "failed"
+    order = shop.order(order_id)
+    assert not order.awaiting_payment
+    assert history_for(shop, order_id, completed.event["id"])[0].note == (
+        "ignored: the payment of this session failed already")
+    new = shop.http.post(f"/api/orders/{order_id}/retry-session", status=201).json
+    deliver(shop, shop.gateway.pay(new["sessionId"]))
+    assert status(shop, order_id) == "paid"
+
+
+def test_a_card_decline_delivered_after_a_bank_debit_started_does_not_end_the_wait(shop):
+    order_id, sid = start(shop)
+    [decline] = shop.gateway.decline(sid)  # the card first, then a debit, one session
+    [processing] = shop.gateway.pay_async(sid)
+    deliver(shop, [processing, decline])
+    order = shop.order(order_id)
+    assert order.status == "pending" and order.awaiting_payment and order.failure is None
+    assert not history_for(shop, order_id, decline.event["id"])[0].applied
+    shop.http.post(f"/api/orders/{order_id}/retry-session", status=409)
+    deliver(shop, shop.gateway.settle_async(sid))
+    order = shop.order(order_id)
+    assert order.status == "paid" and order.session_id == sid
+    assert order.duplicate_payments == []
+
+
+def test_a_late_decline_from_before_a_retry_leaves_the_new_session_pending(shop):
+    order_id, sid = start(shop)
+    clock = shop.gateway.clock
+    shop.gateway.clock = lambda: clock() - 60  # declined a minute ago...
+    try:
+        late = shop.gateway.decline(sid)
+    finally:
+        shop.gateway.clock = clock
+    shop.http.post(f"/api/orders/{order_id}/retry-session", status=201)
+    deliver(shop, late)  # ...and announced only after the retry
+    order = shop.order(order_id)
+    assert order.status == "pending" and order.failure is None
+    assert order.current_session.state == "open"
+    deliver(shop, shop.gateway.decline(order.session_id))
+    assert status(shop, order_id) == "failed"
+
+
 def test_an_expired_session_can_be_retried_and_paid(shop):
     order_id, sid = start(shop)
     deliver(shop, shop.gateway.expire(sid))

@@ -83,6 +83,20 @@ def test_quantities_out_of_range_are_refused_with_the_field_named(customer):
     assert customer.cart_lines() == {"ceramic-mug": 2}
 
 
+def test_digits_other_than_ascii_are_refused_as_quantities(customer):
+    # str.isdigit() is true for all of these; int() takes the Arabic-Indic
+    # five and refuses the superscripts.
+    customer.add("ceramic-mug", 2)
+    for bad in ("\u00b2", "\u0665", "\uff15", "1\u00b9", "007"):
+        form = customer.cart_form("/cart/update", "ceramic-mug")
+        form["quantity"] = bad
+        page = form.submit(status=400)
+        assert "quantity" in page.text and "from 1 to 99" in page.text
+        answer = customer.add("milk-jug", bad, status=400)
+        assert "from 1 to 99" in answer.text
+    assert customer.cart_lines() == {"ceramic-mug": 2}
+
+
 def test_one_product_cannot_pass_99_in_all(customer):
     customer.add("ceramic-mug", 60)
     answer = customer.add("ceramic-mug", 40, status=400)

@@ -67,6 +67,32 @@ def test_a_pending_order_shows_confirming_and_polls_the_api(shop, customer):
     assert shop.order(order.id).status == "pending"
 
 
+def test_a_failed_order_paid_with_another_card_before_its_webhook_shows_paid(shop, customer):
+    customer.add("ceramic-mug")
+    order, session_id = customer.checkout()
+    shop.deliver_all(shop.gateway.decline(session_id))
+    shop.gateway.pay(session_id)  # the second card worked; its webhook is late
+
+    page = shop.http.get(f"/checkout/success?session_id={session_id}")
+
+    assert "Payment received" in page.text and "poll.js" not in page.text
+    healed = shop.order(order.id)
+    assert healed.status == "paid"
+    assert healed.history[-1].source == Source.LANDING_PAGE
+
+
+def test_a_failed_order_still_unpaid_shows_the_failure_and_does_not_poll(shop, customer):
+    customer.add("ceramic-mug")
+    order, session_id = customer.checkout()
+    shop.deliver_all(shop.gateway.decline(session_id))
+    history = len(shop.order(order.id).history)
+
+    page = shop.http.get(f"/checkout/success?session_id={session_id}")
+
+    assert "Payment failed" in page.text and "poll.js" not in page.text
+    assert len(shop.order(order.id).history) == history
+
+
 def test_ordered_lines_leave_the_cart_when_the_webhook_says_paid(shop, customer):
     customer.add("ceramic-mug", 2)
     customer.add("filter-papers")
@@ -109,6 +135,20 @@ def test_visiting_the_cancel_page_changes_nothing(shop, customer):
     assert shop.gateway.sessions[session_id]["status"] == "open"
 
 
+def test_the_cancel_page_of_an_order_under_review_does_not_call_it_paid(shop, customer):
+    customer.add("ceramic-mug")
+    order, session_id = customer.checkout()
+    shop.deliver_all(shop.gateway.pay(session_id, amount=1))  # 1 cent for an 18.00 order
+    assert shop.order(order.id).status == "needs_review"
+
+    page = shop.http.get(f"/checkout/cancel?order_id={order.id}")
+
+    assert "Payment under review" in page.text
+    assert "This order is paid" not in page.text and "receipt" not in page.text
+    assert not any(f.action.endswith(("/checkout/retry", "/checkout/cancel-order"))
+                   for f in page.forms.values())
+
+
 def test_try_again_opens_a_new_session_and_expires_the_old_one(shop, customer):
     customer.add("ceramic-mug")
     order, session_id = customer.checkout()
@@ -129,6 +169,28 @@ def test_try_again_after_a_payment_that_was_never_announced_shows_it_paid(shop, 
     assert answer.location.endswith(f"/checkout/success?session_id={session_id}")
     assert shop.order(order.id).status == "paid"
     assert "Payment received" in answer.follow().text
+
+
+def test_try_again_after_an_unannounced_payment_clears_the_ordered_cart_lines(shop, customer):
+    customer.add("ceramic-mug", 2)
+    order, session_id = customer.checkout()
+    page = shop.http.get(f"/checkout/cancel?order_id={order.id}")
+    late = shop.gateway.pay(session_id)  # paid in another tab; no webhook yet
+    _form(page, "/checkout/retry").submit(status=303)
+    assert shop.order(order.id).status == "paid"
+    assert customer.cart_lines() == {}
+    shop.deliver_all(late)
+    assert customer.cart_lines() == {}
+
+
+def test_cancelling_an_order_paid_unannounced_clears_the_ordered_cart_lines(shop, customer):
+    customer.add("ceramic-mug", 2)
+    order, session_id = customer.checkout()
+    page = shop.http.get(f"/checkout/cancel?order_id={order.id}")
+    shop.gateway.pay(session_id)  # no webhook yet
+    _form(page, "/checkout/cancel-order").submit(status=303)
+    assert shop.order(order.id).status == "paid"
+    assert customer.cart_lines() == {}
 
 
 def test_the_retry_button_of_a_failed_order_starts_a_new_session(shop, customer):

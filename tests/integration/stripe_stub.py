@@ -71,6 +71,7 @@ def _error(status, type_, message, code=None, **extra):
 class StripeStub:
     def __init__(self):
         self.sessions = {}
+        self.intents = {}
         self.requests = []
         self._failures = []
         self._idempotent = {}  # key -> (fingerprint, status, body)
@@ -120,12 +121,28 @@ class StripeStub:
             self._failures.extend([status] * times)
 
     def complete(self, session_id, payment_status="paid"):
-        """The customer finished paying: the session is complete."""
+        """The customer finished paying: the session is complete.
+
+        `unpaid` is an async method (a bank debit) still processing.
+        """
         with self._lock:
             session = self.sessions[session_id]
+            intent_id = f"pi_test_{secrets.token_hex(12)}"
+            self.intents[intent_id] = {
+                "id": intent_id, "object": "payment_intent",
+                "amount": session["amount_total"], "currency": session["currency"],
+                "status": "succeeded" if payment_status == "paid" else "processing",
+            }
             session.update(status="complete", payment_status=payment_status, url=None,
-                           payment_intent=f"pi_test_{secrets.token_hex(12)}")
+                           payment_intent=intent_id)
             return dict(session)
+
+    def fail_async(self, session_id):
+        """The processing async payment failed: as Stripe leaves it, the session
+        stays complete and unpaid, and its intent wants a payment method."""
+        with self._lock:
+            session = self.sessions[session_id]
+            self.intents[session["payment_intent"]]["status"] = "requires_payment_method"
 
     def posts(self, path="/v1/checkout/sessions"):
         return [r for r in self.requests if r.method == "POST" and r.path == path]
@@ -165,10 +182,10 @@ class StripeStub:
             return self._create(nest(r.form))
         match = SESSION_PATH.match(r.path)
         if r.method == "GET" and match:
-            return self._retrieve(match["id"])
+            return self._expanded(self._retrieve(match["id"]), r.query)
         match = EXPIRE_PATH.match(r.path)
         if r.method == "POST" and match:
-            return self._expire(match["id"])
+            return self._expanded(self._expire(match["id"]), r.form)
         return _error(404, "invalid_request_error",
                       f"Unrecognized request URL ({r.method}: {r.path}).")
 
@@ -207,6 +224,15 @@ class StripeStub:
         if session is None:
             return _missing(session_id)
         return 200, dict(session)
+
+    def _expanded(self, answer, params):
+        """Like Stripe: `expand[]=payment_intent` puts the intent object in
+        place of its id (GET sends it in the query, POST in the form)."""
+        status, body = answer
+        expand = nest(params).get("expand", [])
+        if status == 200 and "payment_intent" in expand and body.get("payment_intent"):
+            body = {**body, "payment_intent": dict(self.intents[body["payment_intent"]])}
+        return status, body
 
     def _expire(self, session_id):
         session = self.sessions.get(session_id)

@@ -10,6 +10,7 @@ from typing import Callable
 import pytest
 
 from orderflow.domain.errors import GatewayError, NotFound
+from orderflow.domain.events import EventKind
 from orderflow.ports.gateway import PaymentGateway
 from tests.integration.conftest import create, make_order, make_stripe_gateway
 
@@ -21,6 +22,8 @@ class Harness:
     gateway: PaymentGateway
     pay: Callable  # session id -> None: the customer pays by card
     break_next: Callable  # () -> None: the next gateway call fails
+    pay_async: Callable  # session id -> None: a bank debit starts processing
+    fail_async: Callable  # session id -> None: that debit fails
 
 
 def fake_harness(request):
@@ -29,12 +32,14 @@ def fake_harness(request):
     def break_next():
         fake.fail_next = 1
 
-    return Harness(fake, fake.pay, break_next)
+    return Harness(fake, fake.pay, break_next, fake.pay_async,
+                   lambda sid: fake.settle_async(sid, succeeded=False))
 
 
 def stripe_harness(request):
     stub = request.getfixturevalue("stub")
-    return Harness(make_stripe_gateway(stub), stub.complete, lambda: stub.fail_next(500))
+    return Harness(make_stripe_gateway(stub), stub.complete, lambda: stub.fail_next(500),
+                   lambda sid: stub.complete(sid, payment_status="unpaid"), stub.fail_async)
 
 
 @pytest.fixture(params=[fake_harness, stripe_harness], ids=["fake", "stripe"])
@@ -121,6 +126,22 @@ def test_expiring_a_paid_session_answers_its_paid_state(harness):
     state = harness.gateway.expire_session(created.id)
 
     assert (state.status, state.payment_status) == ("complete", "paid")
+
+
+def test_an_async_payment_reads_as_processing_until_it_fails(harness):
+    created = create(harness.gateway, make_order())
+    harness.pay_async(created.id)
+
+    processing = harness.gateway.retrieve_session(created.id)
+    harness.fail_async(created.id)
+    failed = harness.gateway.expire_session(created.id)
+
+    assert (processing.status, processing.payment_status) == ("complete", "unpaid")
+    assert processing.as_event().kind == EventKind.PAYMENT_PROCESSING
+    assert (failed.status, failed.payment_status) == ("complete", "unpaid")
+    assert failed.payment_intent == processing.payment_intent
+    assert failed.payment_intent.startswith("pi_")
+    assert failed.as_event().kind == EventKind.PAYMENT_FAILED
 
 
 def test_an_unknown_session_is_not_found(harness):

@@ -11,8 +11,10 @@ from orderflow.adapters.fake.gateway import FakeGateway
 from orderflow.adapters.stripe.gateway import StripeGateway
 from orderflow.adapters.zodb.catalog import ZodbCatalog
 from orderflow.adapters.zodb.root import app_root
+from orderflow.app import main
 from orderflow.domain.catalog import Product
 from orderflow.settings import ConfigurationError, resolve
+from tests.conftest import app_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 STRIPE_VARIABLES = ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "ORDERFLOW_SESSION_SECRET")
@@ -86,6 +88,19 @@ def test_the_stripe_gateway_starts_with_its_secrets_from_the_environment():
     settings = resolve({"orderflow.gateway": "stripe", "zodbconn.uri": "memory://"}, environ)
 
     assert settings["orderflow.gateway"] == "stripe"
+
+
+def test_the_fake_gateway_without_a_session_secret_names_the_setting(tmp_path):
+    # memory://: the refusal comes after the database is opened, and this
+    # one leaves no file open behind.
+    settings = app_settings(tmp_path, **{"zodbconn.uri": "memory://"})
+    del settings["orderflow.session_secret"]
+
+    with pytest.raises(ConfigurationError) as raised:
+        main({}, **settings)
+
+    assert "orderflow.session_secret" in str(raised.value)
+    assert "ORDERFLOW_SESSION_SECRET" in str(raised.value)
 
 
 def test_an_unknown_gateway_is_a_configuration_error():

@@ -1,5 +1,8 @@
 """Stripe events translated into the domain's GatewayEvents."""
 
+import pytest
+import stripe
+
 from orderflow.adapters.stripe import events
 from orderflow.domain.events import EventKind
 from tests.integration.conftest import ORDER, session, stripe_event
@@ -148,6 +151,35 @@ def test_an_expanded_payment_intent_object_gives_its_id():
     event = translate("checkout.session.completed", session(payment_intent=expanded))
 
     assert event.payment_intent == "pi_test_expanded"
+
+
+@pytest.mark.parametrize("intent_status,kind", [
+    ("processing", EventKind.PAYMENT_PROCESSING),
+    ("requires_action", EventKind.PAYMENT_PROCESSING),  # a bank transfer awaiting funds
+    (None, EventKind.PAYMENT_PROCESSING),
+    ("requires_payment_method", EventKind.PAYMENT_FAILED),
+    ("canceled", EventKind.PAYMENT_FAILED),
+])
+def test_a_complete_unpaid_session_is_processing_unless_its_intent_failed(intent_status, kind):
+    intent = {"id": "pi_test_1", "object": "payment_intent", "status": intent_status}
+    state = events.session_state(session("unpaid", payment_intent=intent))
+
+    assert (state.payment_intent, state.payment_intent_status) == ("pi_test_1", intent_status)
+    event = state.as_event()
+    assert (event.kind, event.session_id, event.id, event.created) == (
+        kind, "cs_test_1", None, None)
+    if kind == EventKind.PAYMENT_FAILED:
+        assert event.failure_code == "async_payment_failed" and event.failure_reason
+
+
+def test_an_expanded_payment_intent_stripe_object_gives_its_id_and_status():
+    intent = stripe.StripeObject.construct_from(
+        {"id": "pi_test_obj", "object": "payment_intent", "status": "canceled"}, "sk_test_x")
+    state = events.session_state(session("unpaid", payment_intent=intent))
+
+    assert (state.payment_intent, state.payment_intent_status) == ("pi_test_obj", "canceled")
+    assert translate("checkout.session.completed",
+                     session(payment_intent=intent)).payment_intent == "pi_test_obj"
 
 
 def test_an_amount_that_is_not_an_integer_is_not_trusted():

@@ -5,7 +5,7 @@ import logging
 import pytest
 
 from orderflow.domain.errors import GatewayError, NotFound
-from orderflow.domain.events import SessionState
+from orderflow.domain.events import EventKind, SessionState
 from tests.integration.conftest import (
     MUG, PUBLIC_ORIGIN, SECRET_KEY, SUCCESS_URL, TEA, cancel_url, create, expires_at,
     make_order, make_stripe_gateway,
@@ -156,6 +156,45 @@ def test_retrieve_of_a_paid_session_carries_its_payment_intent(stub, stripe_gate
     assert (state.status, state.payment_status) == ("complete", "paid")
     assert state.payment_intent == paid["payment_intent"]
     assert state.url is None
+
+
+def test_retrieve_and_expire_ask_stripe_to_expand_the_payment_intent(stub, stripe_gateway):
+    created = create(stripe_gateway, make_order())
+    stub.complete(created.id, payment_status="unpaid")
+
+    stripe_gateway.retrieve_session(created.id)
+    stripe_gateway.expire_session(created.id)
+
+    gets = [r for r in stub.requests if r.method == "GET"]
+    expires = stub.posts(f"/v1/checkout/sessions/{created.id}/expire")
+    assert all(("expand[0]", "payment_intent") in r.query for r in gets) and len(gets) == 2
+    assert [r.form for r in expires] == [[("expand[0]", "payment_intent")]]
+
+
+def test_a_session_whose_async_payment_is_processing_reads_as_processing(stub, stripe_gateway):
+    created = create(stripe_gateway, make_order())
+    processing = stub.complete(created.id, payment_status="unpaid")
+
+    state = stripe_gateway.expire_session(created.id)
+
+    assert (state.status, state.payment_status) == ("complete", "unpaid")
+    assert state.payment_intent == processing["payment_intent"]
+    assert state.payment_intent_status == "processing"
+    assert state.as_event().kind == EventKind.PAYMENT_PROCESSING
+
+
+def test_a_session_whose_async_payment_failed_reads_as_a_failed_payment(stub, stripe_gateway):
+    created = create(stripe_gateway, make_order())
+    processing = stub.complete(created.id, payment_status="unpaid")
+    stub.fail_async(created.id)
+
+    for state in (stripe_gateway.retrieve_session(created.id),
+                  stripe_gateway.expire_session(created.id)):
+        assert (state.status, state.payment_status) == ("complete", "unpaid")
+        assert state.payment_intent == processing["payment_intent"]
+        assert state.payment_intent_status == "requires_payment_method"
+        event = state.as_event()
+        assert (event.kind, event.session_id) == (EventKind.PAYMENT_FAILED, created.id)
 
 
 def test_retrieve_of_an_unknown_session_is_not_found(stripe_gateway):

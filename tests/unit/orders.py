@@ -55,9 +55,22 @@ def paid(session_id="cs_1", intent="pi_1", amount=TOTAL, currency="eur", **kw):
                  amount=amount, currency=currency, **kw)
 
 
-def failed(session_id="cs_1", code="card_declined", reason="Your card was declined.", **kw):
+def failed(session_id=None, code="card_declined", reason="Your card was declined.", **kw):
+    """payment_intent.payment_failed: it names the intent, never the session."""
     return event(EventKind.PAYMENT_FAILED, session_id, payment_intent="pi_1",
                  failure_code=code, failure_reason=reason, **kw)
+
+
+def async_failed(session_id="cs_1", intent="pi_1", **kw):
+    """checkout.session.async_payment_failed: a completed session's payment bounced."""
+    e = event(EventKind.PAYMENT_FAILED, session_id, payment_intent=intent,
+              failure_code="async_payment_failed", failure_reason="It bounced.", **kw)
+    return GatewayEvent(**{**e.__dict__, "type": "checkout.session.async_payment_failed"})
+
+
+def stamp(minutes):
+    """A gateway event's `created`: unix seconds, `minutes` after T0."""
+    return int(at(minutes).timestamp())
 
 
 def processing(session_id="cs_1", **kw):

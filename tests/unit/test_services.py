@@ -14,6 +14,8 @@ from orderflow.services import (
     retry_checkout, start_checkout, sync_session,
 )
 
+from orderflow.services.reconcile import reconcile_order
+
 from .fakes import InMemoryCarts, InMemoryCatalog, InMemoryEventLog, InMemoryOrderRepository
 
 T0 = datetime(2025, 1, 1, 12, 0, tzinfo=timezone.utc)
@@ -155,6 +157,43 @@ def test_retry_when_an_async_payment_started_meanwhile_awaits_it(world):
         retry_checkout(world.orders, world.gateway, world.settings, "ord_1", T0)
 
 
+def test_retry_that_finds_the_old_session_paid_clears_the_ordered_cart_lines(world):
+    old = world.checkout().session_id
+    late = world.gateway.pay(old)
+    assert retry_checkout(world.orders, world.gateway, world.settings, "ord_1", T0,
+                          carts=world.carts) is None
+    assert world.orders.get("ord_1").status == Status.PAID
+    assert world.carts.lines("cart_1") == {"book": 1}
+    world.deliver(late)  # the webhook, late, finds the payment known
+    assert world.carts.lines("cart_1") == {"book": 1}
+
+
+def test_retry_after_an_unannounced_async_failure_records_it_and_opens_a_new_session(world):
+    old = world.checkout().session_id
+    world.gateway.pay_async(old)
+    world.gateway.settle_async(old, succeeded=False)  # neither webhook has come
+    started = retry_checkout(world.orders, world.gateway, world.settings, "ord_1", T0,
+                             carts=world.carts)
+    assert started is not None and started.session_id != old
+    order = world.orders.get("ord_1")
+    assert order.status == Status.PENDING and not order.awaiting_payment
+    assert order.session(old).payment_failed
+    assert [(h.source, h.to_status) for h in order.history[-2:]] == [
+        (Source.RETRY, Status.FAILED), (Source.RETRY, Status.PENDING)]
+    assert world.carts.lines("cart_1") == {"mug": 2, "tea": 1, "book": 1}
+
+
+def test_the_webhooks_of_an_async_failure_found_by_a_retry_change_nothing_later(world):
+    old = world.checkout().session_id
+    late = world.gateway.pay_async(old) + world.gateway.settle_async(old, succeeded=False)
+    new = retry_checkout(world.orders, world.gateway, world.settings, "ord_1", T0).session_id
+    outcomes = world.deliver(late)
+    assert [o.outcome for o in outcomes] == ["ignored", "ignored"]
+    order = world.orders.get("ord_1")
+    assert order.status == Status.PENDING and not order.awaiting_payment
+    assert order.session_id == new
+
+
 def test_retry_of_a_paid_or_unknown_order_is_refused(world):
     world.deliver(world.gateway.pay(world.checkout().session_id))
     with pytest.raises(Refused):
@@ -180,6 +219,24 @@ def test_cancel_when_the_session_was_paid_meanwhile_leaves_the_order_paid(world)
     world.gateway.pay(sid)
     order = cancel_order(world.orders, world.gateway, "ord_1", T0)
     assert order.status == Status.PAID and world.orders.get("ord_1").status == Status.PAID
+
+
+def test_cancel_that_finds_the_session_paid_clears_the_ordered_cart_lines(world):
+    sid = world.checkout().session_id
+    world.gateway.pay(sid)
+    order = cancel_order(world.orders, world.gateway, "ord_1", T0, carts=world.carts)
+    assert order.status == Status.PAID
+    assert world.carts.lines("cart_1") == {"book": 1}
+
+
+def test_cancel_after_an_unannounced_async_failure_cancels_the_order(world):
+    sid = world.checkout().session_id
+    world.gateway.pay_async(sid)
+    world.gateway.settle_async(sid, succeeded=False)
+    order = cancel_order(world.orders, world.gateway, "ord_1", T0, carts=world.carts)
+    assert order.status == Status.CANCELLED
+    assert world.orders.get("ord_1").status == Status.CANCELLED
+    assert world.carts.lines("cart_1") == {"mug": 2, "tea": 1, "book": 1}
 
 
 def test_cancel_of_a_paid_order_changes_nothing_but_is_in_the_history(world):
@@ -286,6 +343,20 @@ def test_the_landing_page_of_an_open_session_changes_nothing(world):
     order = world.orders.get("ord_1")
     assert sync_session(world.orders, world.gateway, order, sid, Source.LANDING_PAGE, T0) is None
     assert world.orders.get("ord_1") == order
+
+
+def test_reconciling_an_awaited_payment_that_failed_unannounced_fails_the_order(world):
+    sid = world.checkout().session_id
+    world.deliver(world.gateway.pay_async(sid))
+    lost = world.gateway.settle_async(sid, succeeded=False)  # this webhook never comes
+    result = reconcile_order(world.orders, world.gateway, world.orders.get("ord_1"), T0)
+    assert result.applied and result.to_status == Status.FAILED
+    order = world.orders.get("ord_1")
+    assert not order.awaiting_payment and order.failure.code == "async_payment_failed"
+    again = reconcile_order(world.orders, world.gateway, order, T0)
+    assert not again.applied and world.orders.get("ord_1").history == order.history
+    [late] = world.deliver(lost)
+    assert late.outcome == "ignored" and world.orders.get("ord_1").status == Status.FAILED
 
 
 # -- queries and the fake repository -----------------------------------------

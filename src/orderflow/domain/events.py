@@ -60,8 +60,19 @@ class GatewayEvent:
     amount_refunded: int | None = None
     failure_code: str | None = None
     failure_reason: str | None = None
+    # When the gateway made the event, in unix seconds; None for news learnt
+    # by asking the gateway.
     created: int | None = None
     livemode: bool = False
+
+
+# A completed session whose payment is no longer processing because it
+# failed: Stripe keeps the session `complete` and `unpaid` for good, and only
+# its payment intent's status tells a failure from a payment in flight.
+FAILED_INTENT_STATUSES = ("requires_payment_method", "canceled")
+
+ASYNC_FAILURE_CODE = "async_payment_failed"
+ASYNC_FAILURE_REASON = "The payment did not go through after processing."
 
 
 @dataclass(frozen=True)
@@ -76,13 +87,20 @@ class SessionState:
     currency: str | None = None
     payment_intent: str | None = None
     url: str | None = None
+    # The payment intent's own status (processing, requires_payment_method,
+    # succeeded, ...), when the gateway told it.
+    payment_intent_status: str | None = None
 
     def as_event(self):
         """The event this state implies, or None while nothing has happened."""
-        kind = None
+        kind, failure = None, {}
         if self.status == "complete" and self.payment_status in ("paid", "no_payment_required"):
             kind = EventKind.PAYMENT_SUCCEEDED
+        elif self.status == "complete" and self.payment_intent_status in FAILED_INTENT_STATUSES:
+            kind = EventKind.PAYMENT_FAILED
+            failure = dict(failure_code=ASYNC_FAILURE_CODE, failure_reason=ASYNC_FAILURE_REASON)
         elif self.status == "complete":
+            # Processing, or a status we do not know: the money may still come.
             kind = EventKind.PAYMENT_PROCESSING
         elif self.status == "expired":
             kind = EventKind.SESSION_EXPIRED
@@ -96,4 +114,5 @@ class SessionState:
             payment_intent=self.payment_intent,
             amount=self.amount_total,
             currency=self.currency,
+            **failure,
         )

@@ -9,6 +9,16 @@ _CURRENCY = re.compile(r"^[a-z]{3}$")
 ZERO_DECIMAL = frozenset(
     "bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split()
 )
+# Currencies with a thousandth as minor unit (Stripe's three-decimal list):
+# 5124 is 5.124 KWD. Every other currency has two decimals.
+THREE_DECIMAL = frozenset("bhd jod kwd omr tnd".split())
+
+
+def decimals(currency):
+    """How many digits of an amount in minor units come after the point."""
+    if currency in ZERO_DECIMAL:
+        return 0
+    return 3 if currency in THREE_DECIMAL else 2
 
 
 def is_currency(code):
@@ -39,9 +49,10 @@ class Money:
 
     def format(self):
         """A human text such as 'EUR 12.50' (no floats on the way)."""
-        code = self.currency.upper()
-        if self.currency in ZERO_DECIMAL:
-            return f"{code} {self.amount:,}"
         sign = "-" if self.amount < 0 else ""
-        units, cents = divmod(abs(self.amount), 100)
-        return f"{sign}{code} {units:,}.{cents:02d}"
+        code = self.currency.upper()
+        places = decimals(self.currency)
+        if places == 0:
+            return f"{sign}{code} {abs(self.amount):,}"
+        units, minor = divmod(abs(self.amount), 10 ** places)
+        return f"{sign}{code} {units:,}.{minor:0{places}d}"

@@ -31,8 +31,10 @@ class Order:
     payment: Payment | None = None
     failure: Failure | None = None
     awaiting_payment: bool = False
-    # The payment intent of the async payment we wait for, when known.
+    # The payment intent of the async payment we wait for, when known, and
+    # when it started processing (unix seconds, the gateway's clock).
     awaiting_intent: str | None = None
+    awaiting_since: int | None = None
     duplicate_payments: list = field(default_factory=list)
     review_reason: str | None = None
     dispute_reason: str | None = None
@@ -185,19 +187,35 @@ class Order:
             return False, "ignored: this payment is already recorded"
         if self.awaiting_payment:
             return False, "ignored: already awaiting payment"
+        session = self.session(event.session_id) if event.session_id else None
+        if session is not None and session.payment_failed:
+            # Stripe keeps saying "complete, unpaid" after the async payment
+            # failed; a late `completed` webhook says the same.
+            return False, "ignored: the payment of this session failed already"
         self._mark_session(event.session_id, "complete")
         self.status = Status.PENDING
         self.awaiting_payment = True
         self.awaiting_intent = event.payment_intent
+        # News learnt by asking the gateway has no time of its own: it was
+        # true when we asked.
+        self.awaiting_since = event.created if event.created is not None else int(now.timestamp())
         self.failure = None
         return True, "awaiting payment"
 
     def _payment_failed(self, event, now):
+        session = self.session(event.session_id) if event.session_id else None
+        if session is not None:
+            # A failure naming a session (async_payment_failed, or the gateway
+            # asked now) is that completed session's final word.
+            if session.payment_failed:
+                return False, "ignored: this session's failure is already recorded"
+            session.payment_failed = True
+            session.state = "complete"
         if self.status not in (Status.PENDING, Status.FAILED):
             return False, f"ignored: no regression, the order is {self.status}"
-        if (self.awaiting_payment and self.awaiting_intent and event.payment_intent
-                and event.payment_intent != self.awaiting_intent):
-            return False, "ignored: an earlier attempt failed; a payment is still processing"
+        stale = self._stale_failure(event, session)
+        if stale:
+            return False, f"ignored: {stale}"
         self._stop_awaiting()
         self.status = Status.FAILED
         self.failure = Failure(
@@ -256,6 +274,28 @@ class Order:
 
     # -- helpers -----------------------------------------------------------
 
+    def _stale_failure(self, event, session):
+        """Why a failure does not concern the attempt in progress, or None."""
+        current = self.current_session
+        if session is not None and session is not current:
+            return "an earlier session's payment failed"
+        # payment_intent.payment_failed names no session: its time places it.
+        # Stripe's times are whole seconds, ours are not, hence the rounding.
+        if event.session_id is None and event.created is not None:
+            if current is not None and event.created < int(current.created_at.timestamp()):
+                return "a failure from before the current session"
+            if (self.awaiting_payment and self.awaiting_since is not None
+                    and event.created <= self.awaiting_since):
+                # A card declined before the customer switched to an async
+                # method in the same session (same intent). In the same second
+                # too: switching takes longer, and a real failure of the
+                # processing payment also comes as async_payment_failed.
+                return "a decline from before the payment started processing"
+        if (self.awaiting_payment and self.awaiting_intent and event.payment_intent
+                and event.payment_intent != self.awaiting_intent):
+            return "an earlier attempt failed; a payment is still processing"
+        return None
+
     def _is_own_payment(self, event):
         """False only when both intents are known and differ."""
         return not (event.payment_intent and self.payment.payment_intent
@@ -264,6 +304,7 @@ class Order:
     def _stop_awaiting(self):
         self.awaiting_payment = False
         self.awaiting_intent = None
+        self.awaiting_since = None
 
     def _mark_session(self, session_id, state):
         session = self.session(session_id) if session_id else None

@@ -54,6 +54,11 @@ class CheckoutSession:
     url: str | None = None
     expires_at: int | None = None
     state: str = "open"  # open, complete, expired
+    # Its payment failed after the session completed (an async method that
+    # bounced): nothing can pay this session any more, so later "processing"
+    # news of it is stale. A class default, so sessions stored before this
+    # field existed load as not failed.
+    payment_failed: bool = False
 
 
 @dataclass

@@ -108,11 +108,12 @@ def _open_session(gateway, settings, order, now, source):
     return CheckoutStarted(order.id, created.id, created.url)
 
 
-def _close_current_session(orders, gateway, order, source, now):
+def _close_current_session(orders, gateway, order, source, now, carts=None):
     """Expire the open session at the gateway; apply what it says if it moved on.
 
     Returns False when the gateway showed that the session was paid or is
-    processing meanwhile: then the caller must not go on.
+    processing meanwhile: then the caller must not go on. A session whose
+    async payment failed is applied as a failure, and the caller goes on.
     """
     session = order.current_session
     if session is None or session.state != "open":
@@ -124,28 +125,29 @@ def _close_current_session(orders, gateway, order, source, now):
         # its sessions on restart): nothing can pay it any more.
         return True
     if state.status == "complete":
-        apply_state(orders, order, state, source, now)
-        return False
+        apply_state(orders, order, state, source, now, carts)
+        return not (order.status in Status.SETTLED or order.awaiting_payment)
     return True
 
 
-def retry_checkout(orders, gateway, settings, order_id, now, source=Source.RETRY):
+def retry_checkout(orders, gateway, settings, order_id, now, source=Source.RETRY, carts=None):
     """A new session for an unpaid order; the previous one is expired first.
 
     Returns None, without raising, when expiring showed that the customer
     paid (or started an async payment) meanwhile: that news is applied and
     must be committed, so the caller answers "refused" without rolling back.
+    `carts` lets a payment found that way clear the ordered cart lines.
     """
     order = get_order(orders, order_id)
     order.check_can_retry()
-    if not _close_current_session(orders, gateway, order, source, now):
+    if not _close_current_session(orders, gateway, order, source, now, carts):
         return None
     started = _open_session(gateway, settings, order, now, source)
     orders.save(order)
     return started
 
 
-def cancel_order(orders, gateway, order_id, now, source=Source.CUSTOMER):
+def cancel_order(orders, gateway, order_id, now, source=Source.CUSTOMER, carts=None):
     """Cancel an unpaid order, after making its open session unpayable.
 
     Returns the order; if the gateway showed that it was paid meanwhile the
@@ -158,7 +160,7 @@ def cancel_order(orders, gateway, order_id, now, source=Source.CUSTOMER):
         orders.save(order)
         return order
     order.check_can_cancel()
-    if not _close_current_session(orders, gateway, order, source, now):
+    if not _close_current_session(orders, gateway, order, source, now, carts):
         return order
     order.cancel(now, source)
     orders.save(order)

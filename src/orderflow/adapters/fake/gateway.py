@@ -93,7 +93,7 @@ class FakeGateway(PaymentGateway):
     def retrieve_session(self, session_id):
         with self._lock:
             self._maybe_fail()
-            return events.session_state(self._session(session_id))
+            return self._state(self._session(session_id))
 
     def expire_session(self, session_id):
         with self._lock:
@@ -102,7 +102,7 @@ class FakeGateway(PaymentGateway):
             if session["status"] == "open":
                 session["status"] = "expired"
                 session["url"] = None
-            return events.session_state(session)
+            return self._state(session)
 
     def parse_webhook(self, body, signature_header):
         event = events.verify(body, signature_header, self.webhook_secrets, self.tolerance)
@@ -141,7 +141,11 @@ class FakeGateway(PaymentGateway):
             return [self._deliver("checkout.session.completed", session)]
 
     def settle_async(self, session_id, succeeded=True):
-        """The async payment's outcome, some time later."""
+        """The async payment's outcome, some time later.
+
+        A failure leaves the session as Stripe does: complete and unpaid for
+        good, its payment intent back to `requires_payment_method`.
+        """
         with self._lock:
             session = self._session(session_id)
             if session["status"] != "complete" or session["payment_status"] != "unpaid":
@@ -212,6 +216,13 @@ class FakeGateway(PaymentGateway):
         if session["status"] != "open":
             raise GatewayError(f"the checkout session is {session['status']}")
         return session
+
+    def _state(self, session):
+        # As StripeGateway asks Stripe: with the payment intent expanded.
+        expanded = dict(session)
+        if session["payment_intent"] is not None:
+            expanded["payment_intent"] = dict(self.intents[session["payment_intent"]])
+        return events.session_state(expanded)
 
     def _intent(self, session):
         if session["payment_intent"] is None:

@@ -14,7 +14,9 @@ import time
 import stripe
 
 from ...domain.errors import InvalidWebhook
-from ...domain.events import EventKind, GatewayEvent, SessionState
+from ...domain.events import (
+    ASYNC_FAILURE_CODE, ASYNC_FAILURE_REASON, EventKind, GatewayEvent, SessionState,
+)
 
 DEFAULT_TOLERANCE = 300
 
@@ -95,7 +97,21 @@ def _looks_like_event(event):
 def _id(value):
     """An id from a field that may hold the id or the expanded object."""
     if isinstance(value, dict):
-        return value.get("id")
+        value = value.get("id")
+    elif not isinstance(value, str):
+        # An expanded StripeObject: not a dict, but its fields are attributes.
+        value = getattr(value, "id", None)
+    return value if isinstance(value, str) else None
+
+
+def _status(value):
+    """The status of an expanded object; None when only its id is there."""
+    if isinstance(value, dict):
+        value = value.get("status")
+    elif not isinstance(value, str):
+        value = getattr(value, "status", None)
+    else:
+        value = None
     return value if isinstance(value, str) else None
 
 
@@ -129,8 +145,7 @@ def _session_completed(obj):
 
 def _session_async_failed(obj):
     fields = _session_fields(obj)
-    fields.update(failure_code="async_payment_failed",
-                  failure_reason="The payment did not go through after processing.")
+    fields.update(failure_code=ASYNC_FAILURE_CODE, failure_reason=ASYNC_FAILURE_REASON)
     return EventKind.PAYMENT_FAILED, fields
 
 
@@ -194,7 +209,11 @@ def translate(event):
 
 
 def session_state(obj):
-    """A SessionState from a Stripe checkout session as a dict."""
+    """A SessionState from a Stripe checkout session as a dict.
+
+    Retrieve the session with `expand[]=payment_intent`: only the intent's
+    status tells an async payment in flight from one that failed.
+    """
     return SessionState(
         session_id=obj["id"],
         status=obj.get("status") or "open",
@@ -204,4 +223,5 @@ def session_state(obj):
         currency=obj.get("currency"),
         payment_intent=_id(obj.get("payment_intent")),
         url=obj.get("url"),
+        payment_intent_status=_status(obj.get("payment_intent")),
     )

@@ -10,6 +10,10 @@ from . import events
 
 log = logging.getLogger(__name__)
 
+# A session that completed but is unpaid may be processing or may have
+# failed; only its payment intent's status tells which (events.session_state).
+EXPAND = {"expand": ["payment_intent"]}
+
 
 class StripeGateway(PaymentGateway):
     def __init__(self, secret_key, webhook_secrets, api_base=None,
@@ -59,7 +63,7 @@ class StripeGateway(PaymentGateway):
 
     def retrieve_session(self, session_id):
         try:
-            session = self.client.v1.checkout.sessions.retrieve(session_id)
+            session = self.client.v1.checkout.sessions.retrieve(session_id, EXPAND)
         except stripe.InvalidRequestError as error:
             if error.http_status == 404:
                 raise NotFound("the gateway has no such checkout session") from None
@@ -70,7 +74,7 @@ class StripeGateway(PaymentGateway):
 
     def expire_session(self, session_id):
         try:
-            session = self.client.v1.checkout.sessions.expire(session_id)
+            session = self.client.v1.checkout.sessions.expire(session_id, EXPAND)
         except stripe.InvalidRequestError as error:
             if error.http_status == 404:
                 raise NotFound("the gateway has no such checkout session") from None

@@ -3,8 +3,9 @@
 from datetime import datetime, timezone
 
 from pyramid.session import SignedCookieSessionFactory
+from pyramid.tweens import INGRESS
 
-from ...settings import as_bool
+from ...settings import ConfigurationError, as_bool
 
 
 def request_now(request):
@@ -14,15 +15,26 @@ def request_now(request):
 
 def includeme(config):
     settings = config.get_settings()
+    secret = settings.get("orderflow.session_secret")
+    if not secret:
+        # Checked here, not in settings.resolve: the console scripts resolve
+        # settings too and sign no cookie. The production check names the
+        # variable with the Stripe ones (settings.REQUIRED_FOR_STRIPE).
+        raise ConfigurationError(
+            "no session secret: set orderflow.session_secret or ORDERFLOW_SESSION_SECRET")
     secure = as_bool(settings["orderflow.secure_cookies"])
     config.set_session_factory(SignedCookieSessionFactory(
-        settings["orderflow.session_secret"], cookie_name="orderflow_session",
+        secret, cookie_name="orderflow_session",
         httponly=True, samesite="Lax", secure=secure, timeout=8 * 3600,
     ))
     # CSRF is checked on every unsafe request unless a view opts out: only
     # the JSON API and the webhook do, as they act on no browser session.
     config.set_default_csrf_options(require_csrf=True)
     config.add_request_method(request_now, "now", reify=True)
+    # Above every other tween (pyramid_tm's too): an address that is not UTF-8
+    # is refused before anything reads it (addresses.py).
+    config.add_tween("orderflow.adapters.web.addresses.undecodable_address_tween_factory",
+                     under=INGRESS)
     config.add_static_view("static", "orderflow:adapters/web/static/", cache_max_age=3600)
     config.include(".routes")
     config.include(".retry")

@@ -9,7 +9,7 @@ from pyramid_zodbconn import get_connection
 from ...domain.catalog import Line
 from ...domain.errors import ValidationFailed
 from ...domain.order import new_order_id
-from ...ports import Catalog, OrderRepository, PaymentGateway, SharedCommit
+from ...ports import Carts, Catalog, OrderRepository, PaymentGateway, SharedCommit
 from ...services import (
     CheckoutSettings, apply_gateway_event, get_order, get_order_by_session,
     retry_checkout, start_checkout,
@@ -21,7 +21,9 @@ from .schemas import CheckoutRequest, validate
 
 log = logging.getLogger(__name__)
 
-MAX_WEBHOOK_BYTES = 1024 * 1024
+# For every JSON body we read: a webhook event, or a checkout (fifty lines
+# are a few KiB).
+MAX_BODY_BYTES = 1024 * 1024
 
 
 class BodyTooLarge(Exception):
@@ -31,9 +33,11 @@ class BodyTooLarge(Exception):
 def json_body(request):
     if request.content_type != "application/json":
         raise UnsupportedMediaType()
+    body = read_limited(request, MAX_BODY_BYTES)
     try:
-        return json.loads(request.body)
-    except ValueError:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        # RecursionError: nested deeper than the parser can follow.
         raise ValidationFailed("the body is not JSON", {"body": "not JSON"}) from None
 
 
@@ -96,7 +100,7 @@ def read_limited(request, limit):
 @view_config(route_name="api.webhook", request_method="POST", renderer="json",
              require_csrf=False)
 def webhook(request):
-    body = read_limited(request, MAX_WEBHOOK_BYTES)
+    body = read_limited(request, MAX_BODY_BYTES)
     gateway = request.find_service(PaymentGateway)
     event = gateway.parse_webhook(body, request.headers.get("Stripe-Signature"))
     now = request.now
@@ -131,13 +135,16 @@ def retry_session(request):
     orders = request.find_service(OrderRepository)
     started = retry_checkout(
         orders, request.find_service(PaymentGateway), request.find_service(CheckoutSettings),
-        request.matchdict["order_id"], request.now,
+        request.matchdict["order_id"], request.now, carts=request.find_service(Carts),
     )
     if started is None:
         # The old session turned out to be paid or processing: that news is
         # kept (no exception, so the transaction commits) and retry refused.
         order = orders.get(request.matchdict["order_id"])
-        return json_error(request, 409, "conflict",
-                          f"the order is {order.status} and cannot be paid again")
+        if order.awaiting_payment:
+            message = "a payment for this order is already processing"
+        else:
+            message = f"a payment for this order is already completed: the order is {order.status}"
+        return json_error(request, 409, "conflict", message)
     request.response.status_int = 201
     return started_json(started)

@@ -1,5 +1,7 @@
 """Admin login and logout."""
 
+import re
+
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.security import forget, remember
 from pyramid.view import view_config
@@ -14,10 +16,17 @@ from .security import PERMISSION
 LOGIN_FAILED = "Wrong name or password, or too many attempts: wait a few minutes and try again."
 
 
+# A path under /admin, with an optional query, in the characters a URL may
+# hold unencoded: no control characters (WebOb refuses them in a Location
+# header), no space, no backslash (browsers read it as "/").
+NEXT = re.compile(r"/admin(?:[/?][A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*)?")
+
+
 def safe_next(request):
     # Only back into the admin: never an open redirect to another site.
     target = request.params.get("next", "")
-    if target.startswith("/admin") and not target.startswith("/admin/login"):
+    if (NEXT.fullmatch(target) and "//" not in target and "/.." not in target
+            and not target.startswith("/admin/login")):
         return target
     return request.route_path("admin.orders")
 

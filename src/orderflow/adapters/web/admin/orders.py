@@ -94,7 +94,8 @@ def order_cancel(request):
     order = _order(request)
     try:
         order = cancel_order(orders, request.find_service(PaymentGateway), order.id,
-                             request.now, source=Source.ADMIN)
+                             request.now, source=Source.ADMIN,
+                             carts=optional_service(request, Carts))
     except (Refused, GatewayError) as error:
         request.response.status_int = 409 if isinstance(error, Refused) else 502
         return detail_values(request, orders.get(order.id), error=error.message)

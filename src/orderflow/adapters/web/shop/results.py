@@ -1,8 +1,8 @@
 """The payment result pages: success (with landing-page healing) and cancel.
 
-GETs change nothing, except that the success page of a still pending order
-first asks the gateway and applies the answer through the webhook's rules
-(SPEC §3.6, Stripe's "fulfil on the landing page too").
+GETs change nothing, except that the success page of a still pending (or
+failed) order first asks the gateway and applies the answer through the
+webhook's rules (SPEC §3.6, Stripe's "fulfil on the landing page too").
 """
 
 import logging
@@ -43,7 +43,9 @@ def success(request):
     if order is None:
         request.override_renderer = TEMPLATES + "not_found.jinja2"
         return not_found_page(request, "We could not find a payment with this link.")
-    if order.status == Status.PENDING:
+    # A failed order asks too: a declined card leaves the session open, and
+    # the next card may have paid it before its webhook arrives.
+    if order.status in (Status.PENDING, Status.FAILED):
         try:
             sync_session(orders, request.find_service(PaymentGateway), order, session_id,
                          Source.LANDING_PAGE, request.now, carts=request.find_service(Carts))
@@ -86,7 +88,8 @@ def _act_on_posted_order(request, act):
 def retry(request):
     def act(orders, order):
         started = retry_checkout(orders, request.find_service(PaymentGateway),
-                                 request.find_service(CheckoutSettings), order.id, request.now)
+                                 request.find_service(CheckoutSettings), order.id, request.now,
+                                 carts=request.find_service(Carts))
         if started is None:
             # Paid (or processing) meanwhile: that news is committed; show it.
             return HTTPSeeOther(location=request.route_url(
@@ -100,7 +103,8 @@ def retry(request):
              renderer=TEMPLATES + "cancel.jinja2")
 def cancel_the_order(request):
     def act(orders, order):
-        cancel_order(orders, request.find_service(PaymentGateway), order.id, request.now)
+        cancel_order(orders, request.find_service(PaymentGateway), order.id, request.now,
+                     carts=request.find_service(Carts))
         return HTTPSeeOther(location=request.route_url(
             "shop.cancel", _query={"order_id": order.id}))
 

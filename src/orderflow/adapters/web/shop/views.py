@@ -1,6 +1,7 @@
 """Catalog and cart pages, and the checkout form that starts an order."""
 
 import logging
+import re
 
 import colander
 from pyramid.httpexceptions import HTTPSeeOther
@@ -27,7 +28,9 @@ class Quantity(colander.SchemaType):
         if cstruct is colander.null:
             return colander.null
         text = str(cstruct).strip()
-        if not text.isdigit() or not 1 <= int(text) <= MAX_QUANTITY:
+        # ASCII digits only: str.isdigit() also takes "²" (int() refuses it)
+        # and "٥" (int() reads 5).
+        if not re.fullmatch(r"[0-9]{1,2}", text) or not 1 <= int(text) <= MAX_QUANTITY:
             raise colander.Invalid(node, QUANTITY_TEXT)
         return int(text)
 
