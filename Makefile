@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench chromium clean
+.PHONY: run test bench chromium postgresql clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV)
@@ -22,11 +22,19 @@ chromium:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# The RelStorage tests start a PostgreSQL server of their own from Debian's
+# binaries (initdb and postgres in /usr/lib/postgresql/VERSION/bin).
+postgresql:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "installing Debian's postgresql for the RelStorage tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
 run: $(STAMP)
 	mkdir -p var
 	$(BIN)/pserve development.ini
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium postgresql
 	$(BIN)/pytest
 
 bench: $(STAMP)

@@ -6,21 +6,16 @@ with real Stripe.
 """
 
 import contextlib
-import json
-import secrets
 import subprocess
-import threading
 
 import pytest
-import stripe
 import ZEO
 
 from orderflow.adapters.zodb.orders import ZodbOrderRepository
 from orderflow.adapters.zodb.root import app_root
-from tests.integration.processes import BIN, AppProcess, ZeoServer, clean_env, wait_for
+from tests.integration.processes import BIN, ZeoServer, clean_env, wait_for
+from tests.integration.shared_database import apps_on, checkout, deliver_at_once, paid_event
 from tests.integration.stripe_stub import StripeStub
-
-SECRET = "whsec_zeo_test_secret"
 
 
 @pytest.fixture
@@ -39,24 +34,9 @@ def zeo(tmp_path):
 
 @pytest.fixture
 def apps(tmp_path, zeo, stub):
-    settings = {
-        "orderflow.gateway": "stripe",
-        "orderflow.stripe_api_base": stub.base_url,
-        "orderflow.stripe_secret_key": "sk_test_zeo",
-        "orderflow.webhook_secret": SECRET,
-        "orderflow.session_secret": "zeo-test-session-secret",
-        # wait_timeout: how long a request waits for a ZEO server that is away.
-        "zodbconn.uri": f"{zeo.uri}?wait_timeout=1",
-        "retry.attempts": "8",
-    }
-    started = []
-    try:
-        for name in ("a", "b"):
-            started.append(AppProcess(tmp_path, name, settings).start())
+    # wait_timeout: how long a request waits for a ZEO server that is away.
+    with apps_on(tmp_path, f"{zeo.uri}?wait_timeout=1", stub) as started:
         yield started
-    finally:
-        for app in started:
-            app.stop()
 
 
 @contextlib.contextmanager
@@ -68,42 +48,6 @@ def orders_on(zeo):
             yield ZodbOrderRepository(app_root(connection))
     finally:
         db.close()
-
-
-def paid_event(session):
-    event = {
-        "id": f"evt_test_{secrets.token_hex(12)}", "object": "event",
-        "api_version": "2026-10-28.endive", "created": session["created"],
-        "livemode": False, "type": "checkout.session.completed",
-        "data": {"object": session},
-    }
-    body = json.dumps(event).encode()
-    return event["id"], body, stripe.WebhookSignature.generate_signature_header(
-        body.decode(), SECRET)
-
-
-def checkout(app):
-    status, started = app.post_json("/api/payments/create-checkout-session",
-                                    {"items": [{"id": "ceramic-mug", "quantity": 1}]})
-    assert status == 201, started
-    return started
-
-
-def deliver_at_once(deliveries):
-    """POST every (app, body, header) at the same moment; the answers."""
-    barrier = threading.Barrier(len(deliveries))
-    answers = [None] * len(deliveries)
-
-    def post(n, app, body, header):
-        barrier.wait()
-        answers[n] = app.post_event(body, header)
-
-    threads = [threading.Thread(target=post, args=(n, *d)) for n, d in enumerate(deliveries)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return answers
 
 
 def test_an_order_created_through_one_process_is_seen_and_paid_through_the_other(apps, stub):

@@ -8,7 +8,6 @@ import logging
 from pyramid.exceptions import PredicateMismatch
 from pyramid.httpexceptions import HTTPException
 from pyramid.view import exception_view_config, notfound_view_config
-from ZEO.Exceptions import ClientDisconnected
 from ZODB.POSException import ConflictError
 
 from ...domain.errors import (
@@ -67,9 +66,10 @@ def conflict_after_retries(exc, request):
     return json_error(request, 503, "busy", "the server is busy; try again")
 
 
-@exception_view_config(ClientDisconnected, retryable_error=False)
+# Registered for every error of database.unavailable_errors() (__init__.py).
 def database_unavailable(exc, request):
-    # The ZEO server is down or restarting; retries did not outlast it.
+    # The ZEO server (or PostgreSQL) is down or restarting; retries did not
+    # outlast it.
     log.error("database unavailable: %s", exc)
     return json_error(request, 503, "unavailable", "the database is unavailable; try again")
 

@@ -12,7 +12,6 @@ import logging
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPException
 from pyramid.view import exception_view_config, notfound_view_config
-from ZEO.Exceptions import ClientDisconnected
 from ZODB.POSException import ConflictError
 
 from ...domain.errors import DomainError, GatewayError, NotFound, Refused, ValidationFailed
@@ -76,8 +75,7 @@ def busy(exc, request):
                       "Nothing was charged. Please try again in a moment.", retry_hint=True)
 
 
-@exception_view_config(ClientDisconnected, path_info=PAGES, retryable_error=False,
-                       renderer=TEMPLATE)
+# Registered for every error of database.unavailable_errors() (__init__.py).
 def unavailable(exc, request):
     log.error("database unavailable on %s: %s", request.path, exc)
     return error_page(request, 503, "Temporarily unavailable",

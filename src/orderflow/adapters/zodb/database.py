@@ -4,6 +4,7 @@ import atexit
 import weakref
 
 from ZEO.ClientStorage import ClientStorage
+from ZEO.Exceptions import ClientDisconnected
 
 
 def close_at_exit(db):
@@ -24,6 +25,19 @@ def close_at_exit(db):
     atexit.register(close)
 
 
+def unavailable_errors():
+    """What a storage raises while its server is away: ZEO's disconnection,
+    and PostgreSQL's driver errors under RelStorage (when installed)."""
+    errors = [ClientDisconnected]
+    try:
+        import psycopg2
+    except ImportError:
+        pass
+    else:
+        errors += [psycopg2.OperationalError, psycopg2.InterfaceError]
+    return tuple(errors)
+
+
 def read_your_writes(db):
     """Make every transaction of a ZEO client see all commits made before it.
 
@@ -39,3 +53,19 @@ def read_your_writes(db):
         storage.server_sync = True
         if hasattr(storage, "ping"):
             storage.sync = storage.ping
+
+
+def postgresql_resolver(uri):
+    """zodburi's resolver for `postgresql://`, libpq's spelling of RelStorage's
+    `postgres://` (registered in setup.cfg): the same URI, the same options.
+
+    RelStorage needs nothing like read_your_writes: it polls PostgreSQL for
+    the commits of other processes at the start of every transaction.
+    """
+    try:
+        from relstorage.zodburi_resolver import postgresql_resolver as resolve
+    except ImportError:
+        raise ImportError(
+            "a postgresql:// database needs RelStorage: pip install -e '.[relstorage]'"
+        ) from None
+    return resolve("postgres://" + uri[len("postgresql://"):])

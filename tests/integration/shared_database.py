@@ -1,0 +1,76 @@
+"""What the tests of app processes sharing one database have in common.
+
+The apps run the Stripe gateway against the local Stripe stub, so every
+process (and a console script) sees the same gateway state, as they would
+with real Stripe. test_zeo.py shares a ZEO server, test_relstorage.py a
+PostgreSQL database through RelStorage.
+"""
+
+import contextlib
+import json
+import secrets
+import threading
+
+import stripe
+
+from tests.integration.processes import AppProcess
+
+SECRET = "whsec_shared_database_test_secret"
+
+
+@contextlib.contextmanager
+def apps_on(tmp_path, uri, stub, names=("a", "b")):
+    """An app process per name on the database at `uri`, stopped after."""
+    settings = {
+        "orderflow.gateway": "stripe",
+        "orderflow.stripe_api_base": stub.base_url,
+        "orderflow.stripe_secret_key": "sk_test_shared_database",
+        "orderflow.webhook_secret": SECRET,
+        "orderflow.session_secret": "shared-database-test-session-secret",
+        "zodbconn.uri": uri,
+        "retry.attempts": "8",
+    }
+    started = []
+    try:
+        for name in names:
+            started.append(AppProcess(tmp_path, name, settings).start())
+        yield started
+    finally:
+        for app in started:
+            app.stop()
+
+
+def paid_event(session):
+    event = {
+        "id": f"evt_test_{secrets.token_hex(12)}", "object": "event",
+        "api_version": "2026-10-28.endive", "created": session["created"],
+        "livemode": False, "type": "checkout.session.completed",
+        "data": {"object": session},
+    }
+    body = json.dumps(event).encode()
+    return event["id"], body, stripe.WebhookSignature.generate_signature_header(
+        body.decode(), SECRET)
+
+
+def checkout(app):
+    status, started = app.post_json("/api/payments/create-checkout-session",
+                                    {"items": [{"id": "ceramic-mug", "quantity": 1}]})
+    assert status == 201, started
+    return started
+
+
+def deliver_at_once(deliveries):
+    """POST every (app, body, header) at the same moment; the answers."""
+    barrier = threading.Barrier(len(deliveries))
+    answers = [None] * len(deliveries)
+
+    def post(n, app, body, header):
+        barrier.wait()
+        answers[n] = app.post_event(body, header)
+
+    threads = [threading.Thread(target=post, args=(n, *d)) for n, d in enumerate(deliveries)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return answers
