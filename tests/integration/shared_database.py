@@ -74,3 +74,36 @@ def deliver_at_once(deliveries):
     for t in threads:
         t.join(timeout=120)
     return answers
+
+
+def check_an_order_is_seen_and_paid_through_the_other_process(apps, stub):
+    """Created through one process, read and paid through the other."""
+    a, b = apps
+    started = checkout(a)
+    status, order = b.get(f"/api/orders/{started['orderId']}")
+    assert (status, order["status"]) == (200, "pending")
+
+    _, body, header = paid_event(stub.complete(started["sessionId"]))
+    assert b.post_event(body, header) == (200, {"received": True, "duplicate": False})
+
+    status, order = a.get(f"/api/orders/by-session/{started['sessionId']}")
+    assert order["status"] == "paid"
+    assert order["payment"]["amountReceived"] == order["total"]
+
+
+def check_one_event_at_once_to_both_is_applied_once(apps, stub, stored_orders):
+    """Four deliveries of one event to each process at the same moment:
+    all answered 200, one applied; `stored_orders()` reads what was stored."""
+    a, b = apps
+    started = checkout(a)
+    event_id, body, header = paid_event(stub.complete(started["sessionId"]))
+
+    answers = deliver_at_once([(app, body, header) for app in (a, b) for _ in range(4)])
+
+    assert [status for status, _ in answers] == [200] * 8
+    assert sorted(answer["duplicate"] for _, answer in answers) == [False] + [True] * 7
+    with stored_orders() as orders:
+        order = orders.get(started["orderId"])
+        assert order.status == "paid"
+        assert [h.event_id for h in order.history].count(event_id) == 1
+        assert [h.to_status for h in order.history if h.applied].count("paid") == 1

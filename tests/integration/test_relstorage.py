@@ -20,7 +20,10 @@ from orderflow.app import main
 from tests.conftest import app_settings
 from tests.integration.postgres import USER, PostgresServer
 from tests.integration.processes import BIN, clean_env
-from tests.integration.shared_database import apps_on, checkout, deliver_at_once, paid_event
+from tests.integration.shared_database import (
+    apps_on, check_an_order_is_seen_and_paid_through_the_other_process,
+    check_one_event_at_once_to_both_is_applied_once, checkout, paid_event,
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,33 +64,11 @@ def orders_at(uri):
 
 
 def test_an_order_created_through_one_process_is_seen_and_paid_through_the_other(apps, stub):
-    a, b = apps
-    started = checkout(a)
-    status, order = b.get(f"/api/orders/{started['orderId']}")
-    assert (status, order["status"]) == (200, "pending")
-
-    _, body, header = paid_event(stub.complete(started["sessionId"]))
-    assert b.post_event(body, header) == (200, {"received": True, "duplicate": False})
-
-    status, order = a.get(f"/api/orders/by-session/{started['sessionId']}")
-    assert order["status"] == "paid"
-    assert order["payment"]["amountReceived"] == order["total"]
+    check_an_order_is_seen_and_paid_through_the_other_process(apps, stub)
 
 
 def test_one_event_delivered_to_both_processes_at_once_is_applied_once(apps, stub, uri):
-    a, b = apps
-    started = checkout(a)
-    event_id, body, header = paid_event(stub.complete(started["sessionId"]))
-
-    answers = deliver_at_once([(app, body, header) for app in (a, b) for _ in range(4)])
-
-    assert [status for status, _ in answers] == [200] * 8
-    assert sorted(answer["duplicate"] for _, answer in answers) == [False] + [True] * 7
-    with orders_at(uri) as orders:
-        order = orders.get(started["orderId"])
-        assert order.status == "paid"
-        assert [h.event_id for h in order.history].count(event_id) == 1
-        assert [h.to_status for h in order.history if h.applied].count("paid") == 1
+    check_one_event_at_once_to_both_is_applied_once(apps, stub, lambda: orders_at(uri))
 
 
 def test_zodbpack_packs_the_shared_database_while_the_apps_serve(apps, stub, uri, postgres,
