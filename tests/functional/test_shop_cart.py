@@ -72,28 +72,16 @@ def test_a_cart_cookie_that_is_not_even_base64_is_ignored(customer):
 
 def test_quantities_out_of_range_are_refused_with_the_field_named(customer):
     customer.add("ceramic-mug", 2)
-    for bad in ("0", "100", "-1", "two", ""):
+    # str.isdigit() is true for the last five: int() takes the Arabic-Indic
+    # and full-width fives and refuses the superscripts.
+    for bad in ("0", "100", "-1", "two", "", "\u00b2", "\u0665", "\uff15", "1\u00b9", "007"):
         form = customer.cart_form("/cart/update", "ceramic-mug")
         form["quantity"] = bad
         page = form.submit(status=400)
         assert "quantity" in page.text and "from 1 to 99" in page.text
         assert 'aria-invalid="true"' in page.text
-    answer = customer.add("milk-jug", 100, status=400)
-    assert "quantity" in answer.text and "from 1 to 99" in answer.text
-    assert customer.cart_lines() == {"ceramic-mug": 2}
-
-
-def test_digits_other_than_ascii_are_refused_as_quantities(customer):
-    # str.isdigit() is true for all of these; int() takes the Arabic-Indic
-    # five and refuses the superscripts.
-    customer.add("ceramic-mug", 2)
-    for bad in ("\u00b2", "\u0665", "\uff15", "1\u00b9", "007"):
-        form = customer.cart_form("/cart/update", "ceramic-mug")
-        form["quantity"] = bad
-        page = form.submit(status=400)
-        assert "quantity" in page.text and "from 1 to 99" in page.text
         answer = customer.add("milk-jug", bad, status=400)
-        assert "from 1 to 99" in answer.text
+        assert "quantity" in answer.text and "from 1 to 99" in answer.text
     assert customer.cart_lines() == {"ceramic-mug": 2}
 
 

@@ -13,6 +13,8 @@ import threading
 
 import stripe
 
+from orderflow.adapters.zodb.orders import ZodbOrderRepository
+from orderflow.adapters.zodb.root import app_root
 from tests.integration.processes import AppProcess
 
 SECRET = "whsec_shared_database_test_secret"
@@ -107,3 +109,14 @@ def check_one_event_at_once_to_both_is_applied_once(apps, stub, stored_orders):
         assert order.status == "paid"
         assert [h.event_id for h in order.history].count(event_id) == 1
         assert [h.to_status for h in order.history if h.applied].count("paid") == 1
+
+
+@contextlib.contextmanager
+def orders_in(db):
+    """The orders as stored, read through `db`, a database object of the
+    test's own on the shared storage; closed after."""
+    try:
+        with db.transaction() as connection:
+            yield ZodbOrderRepository(app_root(connection))
+    finally:
+        db.close()

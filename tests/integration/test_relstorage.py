@@ -6,7 +6,6 @@ docs/deployment.md recommends. The apps run as in test_zeo.py: two
 `pserve` processes with the Stripe gateway against the Stripe stub.
 """
 
-import contextlib
 import subprocess
 
 import pytest
@@ -14,15 +13,13 @@ import zodburi
 import ZODB
 from webtest import TestApp
 
-from orderflow.adapters.zodb.orders import ZodbOrderRepository
-from orderflow.adapters.zodb.root import app_root
 from orderflow.app import main
 from tests.conftest import app_settings
 from tests.integration.postgres import USER, PostgresServer
 from tests.integration.processes import BIN, clean_env
 from tests.integration.shared_database import (
     apps_on, check_an_order_is_seen_and_paid_through_the_other_process,
-    check_one_event_at_once_to_both_is_applied_once, checkout, paid_event,
+    check_one_event_at_once_to_both_is_applied_once, checkout, orders_in, paid_event,
 )
 
 
@@ -51,16 +48,10 @@ def apps(tmp_path, uri, stub):
         yield started
 
 
-@contextlib.contextmanager
 def orders_at(uri):
     """The orders as stored, read through a RelStorage of the test's own."""
     storage, options = zodburi.resolve_uri(uri)
-    db = ZODB.DB(storage(), **options)
-    try:
-        with db.transaction() as connection:
-            yield ZodbOrderRepository(app_root(connection))
-    finally:
-        db.close()
+    return orders_in(ZODB.DB(storage(), **options))
 
 
 def test_an_order_created_through_one_process_is_seen_and_paid_through_the_other(apps, stub):

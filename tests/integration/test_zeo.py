@@ -5,18 +5,16 @@ process (and a console script) sees the same gateway state, as they would
 with real Stripe.
 """
 
-import contextlib
 import subprocess
 
 import pytest
 import ZEO
 
-from orderflow.adapters.zodb.orders import ZodbOrderRepository
-from orderflow.adapters.zodb.root import app_root
 from tests.integration.processes import BIN, ZeoServer, clean_env, wait_for
 from tests.integration.shared_database import (
     apps_on, check_an_order_is_seen_and_paid_through_the_other_process,
-    check_one_event_at_once_to_both_is_applied_once, checkout, deliver_at_once, paid_event,
+    check_one_event_at_once_to_both_is_applied_once, checkout, deliver_at_once, orders_in,
+    paid_event,
 )
 from tests.integration.stripe_stub import StripeStub
 
@@ -42,15 +40,9 @@ def apps(tmp_path, zeo, stub):
         yield started
 
 
-@contextlib.contextmanager
 def orders_on(zeo):
     """The orders as stored, read through a ZEO client of the test's own."""
-    db = ZEO.DB(("127.0.0.1", zeo.port))
-    try:
-        with db.transaction() as connection:
-            yield ZodbOrderRepository(app_root(connection))
-    finally:
-        db.close()
+    return orders_in(ZEO.DB(("127.0.0.1", zeo.port)))
 
 
 def test_an_order_created_through_one_process_is_seen_and_paid_through_the_other(apps, stub):
