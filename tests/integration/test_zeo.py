@@ -6,10 +6,14 @@ with real Stripe.
 """
 
 import subprocess
+import time
 
 import pytest
 import ZEO
+from webtest import TestApp
 
+from orderflow.app import main
+from tests.conftest import app_settings
 from tests.integration.processes import BIN, ZeoServer, clean_env, wait_for
 from tests.integration.shared_database import (
     apps_on, check_an_order_is_seen_and_paid_through_the_other_process,
@@ -103,3 +107,39 @@ def test_reconcile_running_while_webhooks_arrive_applies_nothing_twice(apps, stu
             assert [h.to_status for h in order.history if h.applied].count("paid") == 1
             assert [h.event_id for h in order.history].count(event_id) == 1
             assert not order.duplicate_payments
+
+
+def test_a_webhook_sees_an_order_committed_elsewhere_before_its_invalidation_arrives(
+        tmp_path, zeo):
+    """Every connection the app writes through, the webhooks' group commit
+    included, asks the ZEO server for news at transaction begin; otherwise a
+    payment for an order made a moment ago in another process is "unmatched",
+    and Stripe's redelivery of it a "duplicate": lost for good."""
+    def app(name):
+        (tmp_path / name).mkdir()
+        return main({}, **app_settings(tmp_path / name,
+                                       **{"zodbconn.uri": f"{zeo.uri}?wait_timeout=5"}))
+
+    a, b = app("a"), app("b")
+    storage = a.registry._zodb_databases[""].storage
+    invalidate = storage.invalidateTransaction
+
+    def late(tid, oids):
+        # The invalidation of b's commit reaches a late (a busy network).
+        time.sleep(1.0)
+        return invalidate(tid, oids)
+
+    try:
+        storage.invalidateTransaction = late
+        started = TestApp(b).post_json("/api/payments/create-checkout-session",
+                                       {"items": [{"id": "ceramic-mug", "quantity": 1}]}).json
+        [delivery] = b.registry["orderflow.gateway"].pay(started["sessionId"])
+        answer = TestApp(a).post("/api/payments/webhook", delivery.body, headers={
+            "Stripe-Signature": delivery.header, "Content-Type": "application/json"})
+        assert answer.json == {"received": True, "duplicate": False}
+        order = TestApp(a).get(f"/api/orders/{started['orderId']}").json
+        assert order["status"] == "paid"
+    finally:
+        storage.invalidateTransaction = invalidate
+        for one in (a, b):
+            one.registry._zodb_databases[""].close()

@@ -47,12 +47,19 @@ def read_your_writes(db):
     With server_sync, transaction begin makes one round trip to the server.
     zodburi's zeo:// resolver does not pass this option, so it is set here:
     the attribute for later reconnections, `sync` for the open connection.
+
+    A connection copies its storage's `sync` when it is made, and DB() has
+    already made one (to create the root); it waits in the pool, and the
+    webhooks' group commit would take it and keep it for good. So the
+    connections made so far get the new `sync` too.
     """
     storage = db.storage
     if isinstance(storage, ClientStorage):
         storage.server_sync = True
         if hasattr(storage, "ping"):
             storage.sync = storage.ping
+            for connection in list(db.pool.all):
+                connection._storage._sync = storage.sync
 
 
 def postgresql_resolver(uri):
