@@ -231,3 +231,33 @@ def test_a_request_sees_what_another_connection_committed_while_its_connection_i
         assert "items.0.id" in refused.json["error"]["fields"]
     finally:
         other.close()
+
+
+def test_a_cancel_whose_own_expiry_webhook_commits_first_still_cancels(shop, customer):
+    """Expiring the session makes Stripe send `checkout.session.expired`. If
+    that webhook commits before the cancel does, the cancel conflicts and is
+    re-run on an order that is now expired: it must still end cancelled."""
+    customer.add("ceramic-mug")
+    order, _ = customer.checkout()
+    expire_session, retries = shop.gateway.expire_session, []
+
+    def expire_and_notify(session_id):
+        state = expire_session(session_id)
+        if not retries:
+            [delivery] = shop.gateway.expire(session_id)
+            other = threading.Thread(target=shop.deliver, args=(delivery,))
+            other.start()
+            other.join()
+        return state
+
+    shop.gateway.expire_session = expire_and_notify
+    shop.app.registry.registerHandler(retries.append, (IBeforeRetry,))
+    page = shop.http.get(f"/checkout/cancel?order_id={order.id}")
+    form = next(f for f in page.forms.values() if f.action.endswith("/checkout/cancel-order"))
+    form.submit(status=303)
+
+    assert len(retries) == 1  # the race happened
+    final = shop.order(order.id)
+    assert final.status == "cancelled"
+    assert [(h.event_type, h.to_status) for h in final.history if h.applied][-2:] == [
+        ("checkout.session.expired", "expired"), ("order.cancel", "cancelled")]
