@@ -20,6 +20,7 @@ import transaction
 from ZODB.POSException import ConflictError
 
 from orderflow.adapters.web import api
+from orderflow.adapters.zodb.carts import ZodbCarts
 from orderflow.adapters.zodb.catalog import ZodbCatalog
 from orderflow.adapters.zodb.events import ZodbEventLog
 from orderflow.adapters.zodb.orders import ZodbOrderRepository
@@ -261,3 +262,31 @@ def test_a_cancel_whose_own_expiry_webhook_commits_first_still_cancels(shop, cus
     assert final.status == "cancelled"
     assert [(h.event_type, h.to_status) for h in final.history if h.applied][-2:] == [
         ("checkout.session.expired", "expired"), ("order.cancel", "cancelled")]
+
+
+def test_a_checkout_re_run_on_a_cart_changed_meanwhile_gets_its_own_session(shop, customer):
+    """The customer's other tab adds a line while this checkout calls Stripe:
+    the cart conflicts and the request is re-run on the new lines. Stripe
+    refuses a key reused with other parameters, so the re-run must not send
+    the first run's key (that was a 502 and no order)."""
+    customer.add("ceramic-mug")
+    create_session, keys = shop.gateway.create_session, []
+
+    def create_and_change_the_cart(order, attempt, *args):
+        keys.append(args[-1])
+        created = create_session(order, attempt, *args)
+        if len(keys) == 1:
+            with shop.storage() as repos:
+                [cart_id] = list(repos.root.carts.keys())
+                carts = ZodbCarts(repos.root)
+                carts.put(cart_id, dict(carts.lines(cart_id), **{"milk-jug": 1}))
+        return created
+
+    shop.gateway.create_session = create_and_change_the_cart
+    answer = customer.cart_form("/cart/checkout").submit(status=303)
+
+    assert len(keys) == 2 and keys[0] != keys[1]
+    session_id = answer.location.rsplit("/", 1)[1]
+    with shop.storage() as repos:
+        order = repos.orders.by_session(session_id)
+    assert sorted(item.product_id for item in order.items) == ["ceramic-mug", "milk-jug"]

@@ -1,6 +1,8 @@
 """Starting, retrying and cancelling checkouts."""
 
 from dataclasses import dataclass
+import hashlib
+import json
 
 from ..domain.catalog import MAX_LINES, MAX_QUANTITY
 from ..domain.errors import NotFound, ValidationFailed
@@ -35,15 +37,23 @@ class CheckoutStarted:
     url: str
 
 
-def idempotency_key(order_id, attempt, expires_at):
+def idempotency_key(order, attempt, expires_at):
     """One key per attempt of one request, kept across its conflict retries.
 
-    The expiry (fixed by the request's clock, which survives retries) is part
-    of the key: Stripe refuses a key reused with other parameters, so an
-    attempt whose transaction never committed must not block the next
-    request's attempt of the same number.
+    Stripe refuses a key reused with other parameters, so everything the
+    session is made from is part of the key: the expiry (fixed by the
+    request's clock, which survives retries), so that an attempt whose
+    transaction never committed does not block the next request's attempt
+    of the same number; and a digest of the lines and email, so that a
+    re-run that reads a cart changed meanwhile (another tab) makes its own
+    session instead of being refused. A re-run of the same request sends
+    the same key and gets the same session back.
     """
-    return f"orderflow-{order_id}-attempt-{attempt}-{expires_at}"
+    content = json.dumps([order.currency, order.email, [
+        [item.product_id, item.title, item.unit_amount, item.quantity] for item in order.items
+    ]])
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
+    return f"orderflow-{order.id}-attempt-{attempt}-{expires_at}-{digest}"
 
 
 def price_lines(catalog, lines):
@@ -99,7 +109,7 @@ def _open_session(gateway, settings, order, now, source):
     expires_at = settings.expires_at(now)
     created = gateway.create_session(
         order, attempt, settings.success_url, settings.cancel_url(order.id),
-        expires_at, idempotency_key(order.id, attempt, expires_at),
+        expires_at, idempotency_key(order, attempt, expires_at),
     )
     order.attach_session(CheckoutSession(
         id=created.id, attempt=attempt, created_at=now, url=created.url,
