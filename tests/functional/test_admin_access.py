@@ -159,3 +159,80 @@ def test_a_new_password_ends_every_open_session(admin):
     with admin.storage() as repos:
         change_password(ZodbAdminUsers(repos.root), Argon2Hasher(), ADMIN_NAME, "a brand new password")
     admin.http.get("/admin/orders", status=303)
+
+
+def test_a_name_removed_and_added_again_does_not_revive_its_old_sessions(admin):
+    from orderflow.adapters.zodb.users import ZodbAdminUsers
+    from orderflow.services.admins import remove_admin
+
+    old_cookie = admin.http.cookies["orderflow_session"]
+    with admin.storage() as repos:
+        remove_admin(ZodbAdminUsers(repos.root), ADMIN_NAME)
+    add_admin_user(admin, password="a brand new password")  # someone else, same name
+    admin.http.reset()
+    admin.http.set_cookie("orderflow_session", old_cookie)
+    admin.http.get("/admin/orders", status=303)
+
+
+def _signed_session(state):
+    """A session cookie as the app signs one (pyramid's SignedCookieSessionFactory)."""
+    import time
+
+    from pyramid.session import JSONSerializer
+    from webob.cookies import SignedSerializer
+
+    serializer = SignedSerializer("test-session-secret", "pyramid.session.", "sha512",
+                                  serializer=JSONSerializer())
+    now = int(time.time())
+    return serializer.dumps((now, now, state)).decode()
+
+
+def test_an_admin_stored_before_session_nonces_must_log_in_again_once(shop):
+    from orderflow.adapters.passwords import Argon2Hasher
+    from orderflow.ports.users import AdminUser
+
+    # What unpickling a user stored with a session epoch gives: no nonce.
+    old = AdminUser.__new__(AdminUser)
+    old.__dict__.update(name=ADMIN_NAME, password_hash=Argon2Hasher().hash(ADMIN_PASSWORD),
+                        failures=0, locked_until=None, session_epoch=0)
+    with shop.storage() as repos:
+        repos.root.admins[ADMIN_NAME] = old
+    shop.http.set_cookie("orderflow_session",
+                         _signed_session({"orderflow.admin": [ADMIN_NAME, 0]}))
+    shop.http.get("/admin/orders", status=303)  # the old epoch cookie is refused
+    admin_login(shop.http)
+    shop.http.get("/admin/orders", status=200)
+    with shop.storage() as repos:
+        assert repos.root.admins[ADMIN_NAME].session_nonce
+
+
+def _post_login(http, fields, files):
+    token = _token(http.get("/admin/login").text)
+    return http.post("/admin/login", dict(fields, csrf_token=token),
+                     upload_files=[(name, "f.txt", b"x") for name in files], status="*")
+
+
+@pytest.mark.parametrize("fields,files", [
+    ({"name": ADMIN_NAME}, ["password"]),
+    ({"name": "nobody"}, ["password"]),
+    ({"password": ADMIN_PASSWORD}, ["name"]),
+])
+def test_a_login_field_sent_as_a_file_is_a_failed_login(shop, fields, files):
+    add_admin_user(shop)
+    answer = _post_login(shop.http, fields, files)
+    assert answer.status_int == 200 and GENERIC in answer.text
+    shop.http.get("/admin/orders", status=303)
+
+
+def test_a_next_address_sent_as_a_file_leads_to_the_orders(shop):
+    add_admin_user(shop)
+    answer = _post_login(shop.http, {"name": ADMIN_NAME, "password": ADMIN_PASSWORD}, ["next"])
+    assert answer.status_int == 303 and answer.location.endswith("/admin/orders")
+
+
+def test_a_csrf_token_sent_as_a_file_is_refused(admin):
+    token = _token(admin.http.get("/admin/products").text)
+    admin.http.post("/admin/products/ceramic-mug/active", {"active": "0"},
+                    upload_files=[("csrf_token", "t.txt", token.encode())], status=400)
+    with admin.storage() as repos:
+        assert repos.root.products["ceramic-mug"].active

@@ -173,8 +173,21 @@ def test_an_email_search_shows_the_newest_orders_of_that_email_only(admin):
     started = [admin.checkout(email="many@example.com").json["orderId"] for _ in range(53)]
     admin.checkout(email="else@example.com")
     with admin.storage() as repos:
-        found = ZodbOrderListing(repos.root).search("Many@Example.com")
-    assert [o.id for o in found] == list(reversed(started))[:50]
+        found = ZodbOrderListing(repos.root).search("Many@Example.com", limit=50)
+    assert [o.id for o in found.items] == list(reversed(started))[:50]
+
+
+def test_an_email_search_pages_through_every_order_of_that_email(admin):
+    started = [admin.checkout(email="many@example.com").json["orderId"] for _ in range(27)]
+    admin.checkout(email="else@example.com")
+    newest_first = list(reversed(started))
+    first = admin.http.get("/admin/orders", {"q": "many@example.com"})
+    assert order_ids(first) == newest_first[:25]
+    second = first.click(description="Next page")
+    assert order_ids(second) == newest_first[25:]  # down to the oldest
+    assert "Next page" not in second.text
+    back = second.click(description="First page")
+    assert order_ids(back) == newest_first[:25]
 
 
 def test_an_email_search_loads_only_the_orders_it_shows(admin):
@@ -185,5 +198,5 @@ def test_an_email_search_loads_only_the_orders_it_shows(admin):
         found = ZodbOrderListing(repos.root).search("many@example.com", limit=5)
         loaded = [obj for _, obj in repos.root._p_jar._cache.lru_items()
                   if isinstance(obj, OrderRecord)]
-    assert len(found) == 5
-    assert sorted(record.order.id for record in loaded) == sorted(o.id for o in found)
+    assert len(found.items) == 5 and found.next_cursor
+    assert sorted(record.order.id for record in loaded) == sorted(o.id for o in found.items)

@@ -39,6 +39,20 @@ def test_every_invalid_field_is_named(admin):
     assert 'value="Not A Slug!"' in page.text
 
 
+def test_a_field_sent_as_a_file_is_refused_with_the_field_named(admin):
+    token = admin.http.get("/admin/products/new").forms[1]["csrf_token"].value
+    fields = {"csrf_token": token, "id": "tea-pot", "unitAmount": "4500", "currency": "eur"}
+    page = admin.http.post("/admin/products/new", fields,
+                           upload_files=[("title", "title.txt", b"Tea pot")], status=400)
+    assert 'data-field="title"' in page.text
+    assert product(admin, "tea-pot") is None
+    page = admin.http.post("/admin/products/ceramic-mug/edit",
+                           dict(fields, title="Mug", unitAmount="1"),
+                           upload_files=[("currency", "c.txt", b"eur")], status=400)
+    assert 'data-field="currency"' in page.text
+    assert product(admin, "ceramic-mug").unit_amount == 1800
+
+
 def test_an_existing_id_cannot_be_added_twice(admin):
     form = new_product_form(admin, id="ceramic-mug", title="Other", unitAmount="100")
     assert 'data-field="id"' in form.submit(status=400).text

@@ -8,7 +8,7 @@ from orderflow.adapters.web.shop.cookies import COOKIE
 from orderflow.app import main
 from orderflow.domain.catalog import Product
 from tests.conftest import app_settings
-from tests.functional.conftest import Customer, Shop
+from tests.functional.conftest import Customer, Shop, put_product, stored_counts
 
 
 def test_the_catalog_lists_active_products_with_formatted_prices(shop):
@@ -110,6 +110,35 @@ def test_a_product_in_another_currency_cannot_join_the_cart(shop, customer):
     answer = customer.add("usd-mug", status=400)
     assert "one currency" in answer.text or "USD" in answer.text
     assert customer.cart_lines() == {"ceramic-mug": 1}
+
+
+def test_a_deactivated_line_keeps_the_cart_in_its_currency(shop, customer):
+    put_product(shop, "usd-mug", 1000, "usd")
+    customer.add("ceramic-mug", 2)
+    put_product(shop, "ceramic-mug", 1800, "eur", active=False)
+    answer = customer.add("usd-mug", status=400)
+    assert "priced in USD, the cart is in EUR" in answer.text
+    put_product(shop, "ceramic-mug", 1800, "eur")
+    assert customer.cart_lines() == {"ceramic-mug": 2}
+    assert shop.http.get("/cart").html.find(id="cart-total").text == "EUR 36.00"
+
+
+def test_a_cart_mixed_by_a_currency_change_shows_no_total_and_cannot_check_out(shop, customer):
+    customer.add("ceramic-mug")
+    customer.add("milk-jug")
+    put_product(shop, "milk-jug", 1550, "usd")  # an admin changes its currency
+    page = shop.http.get("/cart")
+    assert page.html.find(id="cart-total") is None
+    mixed = page.html.find(id="cart-mixed").text
+    assert "remove the lines in USD" in mixed
+    assert customer.cart_lines() == {"ceramic-mug": 1, "milk-jug": 1}
+    assert "EUR 18.00" in page.text and "USD 15.50" in page.text
+    refused = customer.cart_form("/cart/checkout").submit(status=400)
+    assert "mixed currencies: eur, usd" in refused.text
+    assert stored_counts(shop)["orders"] == 0
+    customer.cart_form("/cart/remove", "milk-jug").submit(status=303)
+    assert shop.http.get("/cart").html.find(id="cart-total").text == "EUR 18.00"
+    customer.checkout()
 
 
 def test_the_cart_cookie_is_httponly_and_samesite_lax(customer):

@@ -33,6 +33,16 @@ def test_checking_out_an_empty_cart_is_refused_on_the_cart_page(customer):
     assert "add something first" in answer.text
 
 
+def test_an_email_sent_as_a_file_is_refused_with_the_field_named(shop, customer):
+    customer.add("milk-jug")
+    token = customer.cart_form("/cart/checkout")["csrf_token"].value
+    answer = shop.http.post("/cart/checkout", {"csrf_token": token},
+                            upload_files=[("email", "e.txt", b"a@example.com")], status=400)
+    assert "<strong>email</strong>" in answer.text
+    with shop.storage() as repos:
+        assert len(repos.root.orders) == 0
+
+
 def test_an_unknown_session_on_the_success_page_is_a_friendly_html_404(shop):
     page = shop.http.get("/checkout/success?session_id=cs_test_nope", status=404)
     assert page.content_type == "text/html"

@@ -131,6 +131,23 @@ def test_an_invalid_catalog_file_changes_nothing(tmp_path):
     assert script("catalog", ini, "export").stdout == before
 
 
+
+@pytest.mark.parametrize("product,field", [
+    ({"id": "tea\n", "title": "Tea", "unitAmount": 500, "currency": "eur"}, "products.0.id"),
+    ({"id": "tea", "title": "Tea", "unitAmount": 500, "currency": "eur\n"},
+     "products.0.currency"),
+])
+def test_a_trailing_newline_in_an_imported_id_or_currency_changes_nothing(tmp_path, product,
+                                                                          field):
+    ini = write_ini(tmp_path)
+    before = script("catalog", ini, "export").stdout
+    path = tmp_path / "newline.json"
+    path.write_text(json.dumps({"products": [product]}))
+    failed = script("catalog", ini, "import", str(path))
+    assert failed.returncode == 1 and field in failed.stderr
+    assert script("catalog", ini, "export").stdout == before
+
+
 @pytest.fixture
 def served(shop):
     """The test app served by waitress on a free loopback port."""

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 from orderflow.domain.order import Status
 from orderflow.ports.repositories import Carts, Catalog, EventLog, OrderRepository
+from orderflow.ports.users import AdminUsers, PasswordHasher
 
 
 class InMemoryOrderRepository(OrderRepository):
@@ -144,3 +145,35 @@ class InMemoryCarts(Carts):
         for cart_id in stale:
             del self.carts[cart_id], self.updated_at[cart_id]
         return len(stale), (batch[-1] if len(walk) > limit else None)
+
+
+class InMemoryAdminUsers(AdminUsers):
+    def __init__(self):
+        self.users = {}
+
+    def get(self, name):
+        return self.users.get(name) if isinstance(name, str) else None
+
+    def put(self, user):
+        self.users[user.name] = user
+
+    def remove(self, name):
+        del self.users[name]
+
+    def names(self):
+        return sorted(self.users)
+
+
+class CountingHasher(PasswordHasher):
+    """A fast stand-in for Argon2 that counts its verifications: each one is
+    the slow step a login pays, so equal counts mean equal time."""
+
+    def __init__(self):
+        self.verified = 0
+
+    def hash(self, password):
+        return "plain$" + password
+
+    def verify(self, password_hash, password):
+        self.verified += 1
+        return password_hash == "plain$" + password

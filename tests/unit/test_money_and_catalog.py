@@ -1,9 +1,10 @@
-"""Money, product checks and the catalog import/export use cases."""
+"""Money, product checks, the catalog import/export use cases and the cart's currency."""
 
 from dataclasses import replace
 
 import pytest
 
+from orderflow.domain.cart import Cart
 from orderflow.domain.catalog import Product, check_product
 from orderflow.domain.errors import ValidationFailed
 from orderflow.domain.money import Money, is_currency
@@ -20,7 +21,7 @@ def test_money_amounts_are_integers_only(amount):
         Money(amount, "eur")
 
 
-@pytest.mark.parametrize("currency", ["EUR", "eu", "euro", "", None, "e1r"])
+@pytest.mark.parametrize("currency", ["EUR", "eu", "euro", "", None, "e1r", "eur\n", "\neur"])
 def test_money_currencies_are_lower_case_iso_codes(currency):
     assert not is_currency(currency)
     with pytest.raises(ValueError):
@@ -73,6 +74,8 @@ def test_a_good_product_passes():
     (dict(unit_amount=True), "unitAmount"),
     (dict(unit_amount=100_000_000), "unitAmount"),
     (dict(currency="EUR"), "currency"),
+    (dict(id="mug\n"), "id"),
+    (dict(currency="eur\n"), "currency"),
 ])
 def test_a_bad_product_is_refused_naming_the_field(change, field):
     with pytest.raises(ValidationFailed) as caught:
@@ -114,6 +117,8 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time():
     ({"products": [as_json("mug"), as_json("tea", amount=1.5)]}, "products.1.unitAmount"),
     ({"products": [as_json("Bad Id")]}, "products.0.id"),
     ({"products": [dict(as_json("mug"), currency="EUR")]}, "products.0.currency"),
+    ({"products": [as_json("tea\n")]}, "products.0.id"),
+    ({"products": [dict(as_json("mug"), currency="eur\n")]}, "products.0.currency"),
     ({"products": ["mug"]}, "products.0"),
     ({"products": [as_json("mug"), as_json("mug")]}, "products"),
     ({"items": []}, "products"),
@@ -145,3 +150,27 @@ def test_the_seed_catalog_imports_cleanly():
     catalog = InMemoryCatalog()
     added, _, _ = import_catalog(catalog, data)
     assert added == len(data["products"]) > 0
+
+
+# -- the cart's currency ---------------------------------------------------------
+
+def test_a_cart_takes_its_currency_from_inactive_products_too():
+    mug = Product("mug", "Mug", "", 1250, "eur", active=False)
+    cart = Cart.of({"mug": 1}, {"mug": mug})
+    assert cart.currency == "eur" and not cart.mixed
+    with pytest.raises(ValidationFailed) as caught:
+        cart.add(Product("book", "Book", "", 2000, "usd"))
+    assert caught.value.fields == {"product_id": "priced in USD, the cart is in EUR"}
+    assert cart.lines == {"mug": 1}
+
+
+def test_a_cart_with_lines_in_two_currencies_is_mixed_and_refuses_to_be_ordered():
+    products = {"mug": Product("mug", "Mug", "", 1250, "eur"),
+                "book": Product("book", "Book", "", 2000, "usd", active=False),
+                "gone": None}
+    cart = Cart.of({"mug": 1, "book": 1, "gone": 2}, products)
+    assert (cart.currency, cart.currencies, cart.mixed) == ("eur", {"eur", "usd"}, True)
+    with pytest.raises(ValidationFailed) as caught:
+        cart.check_one_currency()
+    assert caught.value.fields == {"items": "mixed currencies: eur, usd"}
+    Cart.of({"mug": 1, "gone": 2}, products).check_one_currency()

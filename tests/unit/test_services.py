@@ -14,9 +14,16 @@ from orderflow.services import (
     retry_checkout, start_checkout, sync_session,
 )
 
+from orderflow.ports.users import AdminUser
+from orderflow.services.admins import (
+    MAX_FAILURES, add_admin, authenticate, change_password, end_sessions, remove_admin,
+)
 from orderflow.services.reconcile import reconcile_order
 
-from .fakes import InMemoryCarts, InMemoryCatalog, InMemoryEventLog, InMemoryOrderRepository
+from .fakes import (
+    CountingHasher, InMemoryAdminUsers, InMemoryCarts, InMemoryCatalog, InMemoryEventLog,
+    InMemoryOrderRepository,
+)
 
 T0 = datetime(2025, 1, 1, 12, 0, tzinfo=timezone.utc)
 MUG = Product("mug", "Mug", "A mug", 1250, "eur")
@@ -384,3 +391,59 @@ def test_unsettled_orders_are_pending_or_failed_oldest_first(world):
     assert [o.id for o in world.orders.unsettled(older_than=T0 + timedelta(minutes=1))] == [
         "ord_0"]
     assert [o.id for o in world.orders.unsettled(limit=1)] == ["ord_0"]
+
+
+# -- admin accounts ------------------------------------------------------------
+
+def admins_with(name="alice", password="correct horse"):
+    users, hasher = InMemoryAdminUsers(), CountingHasher()
+    add_admin(users, hasher, name, password)
+    return users, hasher
+
+
+def test_a_locked_account_pays_the_same_password_check_as_an_unknown_name():
+    users, hasher = admins_with()
+    for _ in range(MAX_FAILURES):
+        authenticate(users, hasher, "alice", "wrong guess", T0)
+    assert users.get("alice").locked_until is not None
+
+    def checks(name, password):
+        before = hasher.verified
+        assert authenticate(users, hasher, name, password, T0) is None
+        return hasher.verified - before
+
+    assert checks("alice", "correct horse") == checks("nobody", "correct horse") == 1
+
+
+def test_a_name_removed_and_added_again_gets_a_new_session_nonce():
+    users, hasher = admins_with()
+    first = users.get("alice").session_nonce
+    remove_admin(users, "alice")
+    add_admin(users, hasher, "alice", "another password")
+    assert first and users.get("alice").session_nonce not in (None, first)
+
+
+def test_a_new_password_and_a_logout_each_give_a_new_session_nonce():
+    users, hasher = admins_with()
+    seen = {users.get("alice").session_nonce}
+    change_password(users, hasher, "alice", "another password")
+    seen.add(users.get("alice").session_nonce)
+    end_sessions(users, "alice")
+    seen.add(users.get("alice").session_nonce)
+    assert len(seen) == 3 and None not in seen
+
+
+def test_an_admin_stored_before_session_nonces_gets_one_at_the_next_login():
+    users, hasher = InMemoryAdminUsers(), CountingHasher()
+    # As unpickled from before nonces: the class default, None.
+    users.put(AdminUser("alice", hasher.hash("correct horse")))
+    assert users.get("alice").session_nonce is None
+    assert authenticate(users, hasher, "alice", "correct horse", T0) == "alice"
+    assert users.get("alice").session_nonce
+
+
+def test_a_password_that_is_not_text_fails_like_a_wrong_one():
+    users, hasher = admins_with()
+    assert authenticate(users, hasher, "alice", object(), T0) is None
+    assert authenticate(users, hasher, "nobody", object(), T0) is None
+    assert users.get("alice").failures == 1

@@ -22,18 +22,45 @@ def check_quantity(quantity, name="quantity"):
 @dataclass
 class Cart:
     lines: dict = field(default_factory=dict)  # product id -> quantity, in order added
+    # The currency of its first line the catalog knows; `currencies` holds
+    # those of every such line. More than one only when an admin changed a
+    # product's currency after it was added: the cart is then `mixed`.
     currency: str | None = None
+    currencies: frozenset = frozenset()
+
+    @classmethod
+    def of(cls, lines, products):
+        """The cart of `lines`, priced by `products` (product id -> Product or None).
+
+        Inactive products count: a deactivated line keeps its currency, so
+        the cart cannot take another one meanwhile and mix when it returns.
+        """
+        known = [products[pid] for pid in lines if products.get(pid) is not None]
+        return cls(dict(lines), known[0].currency if known else None,
+                   frozenset(p.currency for p in known))
 
     @property
     def empty(self):
         return not self.lines
+
+    @property
+    def mixed(self):
+        return len(self.currencies) > 1
+
+    def check_one_currency(self):
+        """ValidationFailed if the lines are priced in several currencies."""
+        if self.mixed:
+            raise ValidationFailed(
+                "an order has one currency",
+                {"items": "mixed currencies: " + ", ".join(sorted(self.currencies))},
+            )
 
     def add(self, product, quantity=1):
         """Add `quantity` of an active product; a line already there grows."""
         check_quantity(quantity)
         if not product.active:
             raise ValidationFailed("the product is not for sale", {"product_id": "not for sale"})
-        if self.currency is not None and self.lines and product.currency != self.currency:
+        if self.currency is not None and product.currency != self.currency:
             raise ValidationFailed(
                 "a cart has one currency",
                 {"product_id": f"priced in {product.currency.upper()}, "
@@ -48,7 +75,8 @@ class Cart:
                 {"quantity": f"at most {MAX_QUANTITY} of one product in all"},
             )
         self.lines[product.id] = total
-        self.currency = product.currency
+        self.currency = self.currency or product.currency
+        self.currencies = self.currencies | {product.currency}
 
     def set_quantity(self, product_id, quantity):
         check_quantity(quantity)
@@ -72,4 +100,4 @@ class Cart:
 
     def _forget_currency_when_empty(self):
         if not self.lines:
-            self.currency = None
+            self.currency, self.currencies = None, frozenset()

@@ -6,7 +6,8 @@ import re
 from .errors import ValidationFailed
 from .money import Money, is_currency
 
-PRODUCT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# Matched whole (fullmatch): "$" would also accept a trailing newline.
+PRODUCT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 MAX_QUANTITY = 99
 MAX_LINES = 50
 MAX_UNIT_AMOUNT = 99_999_999  # Stripe's own ceiling for one amount
@@ -29,7 +30,7 @@ class Product:
 def check_product(product):
     """Field errors of a product about to enter the catalog, or nothing."""
     fields = {}
-    if not isinstance(product.id, str) or not PRODUCT_ID.match(product.id):
+    if not isinstance(product.id, str) or not PRODUCT_ID.fullmatch(product.id):
         fields["id"] = "lower-case letters, digits and dashes, at most 64"
     if not isinstance(product.title, str) or not product.title.strip():
         fields["title"] = "required"

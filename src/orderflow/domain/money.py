@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 import re
 
-_CURRENCY = re.compile(r"^[a-z]{3}$")
+# Matched whole (fullmatch): "$" would also accept a trailing newline.
+_CURRENCY = re.compile(r"[a-z]{3}")
 
 # Currencies whose minor unit is the unit itself (Stripe's zero-decimal list).
 ZERO_DECIMAL = frozenset(
@@ -22,7 +23,7 @@ def decimals(currency):
 
 
 def is_currency(code):
-    return isinstance(code, str) and bool(_CURRENCY.match(code))
+    return isinstance(code, str) and bool(_CURRENCY.fullmatch(code))
 
 
 @dataclass(frozen=True)

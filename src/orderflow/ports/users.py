@@ -13,9 +13,12 @@ class AdminUser:
     password_hash: str
     failures: int = 0
     locked_until: datetime | None = None
-    # Sessions carry the epoch they were opened in; raising it (logout, a
-    # new password) ends every session of the user, copied cookies too.
-    session_epoch: int = 0
+    # Sessions carry the user's nonce; a new one (logout, a new password)
+    # ends every session of the user, copied cookies too. Random, so that a
+    # name removed and added again matches none of its old cookies. Users
+    # stored before it read None (the class default): no cookie matches
+    # None, and their next login gives them a nonce.
+    session_nonce: str | None = None
 
 
 class AdminUsers(abc.ABC):
@@ -60,9 +63,10 @@ class OrderListing(abc.ABC):
         """Orders newest first (only `status` if given), after `cursor`, as a Page."""
 
     @abc.abstractmethod
-    def search(self, term, limit=50):
+    def search(self, term, cursor=None, limit=25):
         """Orders matching an order id, a session id (current or earlier),
-        a payment intent or a customer email, newest first."""
+        a payment intent or a customer email, newest first, as a Page:
+        an email's orders page after `cursor` like `page`."""
 
     @abc.abstractmethod
     def status_counts(self):

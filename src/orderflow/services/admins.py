@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import timedelta
+import secrets
 
 from ..domain.errors import NotFound, Refused, ValidationFailed
 from ..ports.users import AdminUser
@@ -12,6 +13,15 @@ MIN_PASSWORD = 8
 # Verified when the name is unknown, so that the answer takes as long as for
 # a known name: timing must not tell which names exist.
 _DUMMY = {}
+
+
+def new_session_nonce():
+    """A random value for a user's sessions to carry: a new one ends them all.
+
+    Random rather than a counter: a counter starts again at 0 when a removed
+    name is added anew, and the old cookies of that name would match.
+    """
+    return secrets.token_urlsafe(18)
 
 
 def check_password(password):
@@ -30,7 +40,8 @@ def add_admin(users, hasher, name, password):
     check_password(password)
     if users.get(name) is not None:
         raise Refused(f"the admin {name!r} exists")
-    users.put(AdminUser(name=name, password_hash=hasher.hash(password)))
+    users.put(AdminUser(name=name, password_hash=hasher.hash(password),
+                        session_nonce=new_session_nonce()))
 
 
 def change_password(users, hasher, name, password):
@@ -40,14 +51,14 @@ def change_password(users, hasher, name, password):
         raise NotFound(f"no admin named {name!r}")
     # A new password also lifts a lockout and ends every open session.
     users.put(replace(user, password_hash=hasher.hash(password), failures=0, locked_until=None,
-                      session_epoch=user.session_epoch + 1))
+                      session_nonce=new_session_nonce()))
 
 
 def end_sessions(users, name):
     """Log the user out everywhere: every session opened before now ends."""
     user = users.get(name)
     if user is not None:
-        users.put(replace(user, session_epoch=user.session_epoch + 1))
+        users.put(replace(user, session_nonce=new_session_nonce()))
 
 
 def remove_admin(users, name):
@@ -63,17 +74,24 @@ def authenticate(users, hasher, name, password, now):
     the account for LOCK_FOR, during which even the right password fails.
     The caller shows one generic message for every failure.
     """
+    # Anything but text (a file from a multipart form) is no password.
+    password = password if isinstance(password, str) else ""
     user = users.get(name) if isinstance(name, str) else None
     if user is None:
         if "hash" not in _DUMMY:
             _DUMMY["hash"] = hasher.hash("not a password of anyone")
-        hasher.verify(_DUMMY["hash"], password or "")
+        hasher.verify(_DUMMY["hash"], password)
         return None
+    right = hasher.verify(user.password_hash, password)
+    # Checked after the hash, which a locked account pays too: a fast answer
+    # would tell that the name exists (and is locked).
     if user.locked_until is not None and now < user.locked_until:
         return None
-    if hasher.verify(user.password_hash, password or ""):
-        if user.failures or user.locked_until:
-            users.put(replace(user, failures=0, locked_until=None))
+    if right:
+        if user.failures or user.locked_until or not user.session_nonce:
+            # A user stored before session nonces gets one at this login.
+            users.put(replace(user, failures=0, locked_until=None,
+                              session_nonce=user.session_nonce or new_session_nonce()))
         return user.name
     failures = user.failures + 1
     locked_until = None

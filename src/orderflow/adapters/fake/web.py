@@ -10,6 +10,7 @@ from pyramid.view import view_config
 
 from ...domain.money import Money
 from ...ports import OrderRepository
+from ..web.forms import text
 from .courier import Courier
 from .gateway import HOSTED_PATH
 
@@ -58,7 +59,7 @@ def hosted_checkout(request):
     if session is None:
         return _no_session(request)
     notice = None
-    if request.GET.get("declined"):
+    if text(request.GET, "declined"):
         notice = "Your card was declined. Try again, or use another payment method."
     return _page(request, session, notice=notice)
 
@@ -68,7 +69,7 @@ def hosted_checkout_action(request):
     session = _session(request)
     if session is None:
         return _no_session(request)
-    action = request.POST.get("action")
+    action = text(request.POST, "action")
     if action == "back":
         return HTTPSeeOther(location=session["cancel_url"])
     if action not in ACTIONS or session["status"] != "open":

@@ -8,6 +8,7 @@ from pyramid.tweens import INGRESS
 from ...settings import ConfigurationError, as_bool
 from ..zodb.database import unavailable_errors
 from . import errors, pages_errors
+from .forms import TextOnlyCSRFPolicy
 
 
 def request_now(request):
@@ -32,6 +33,7 @@ def includeme(config):
     # CSRF is checked on every unsafe request unless a view opts out: only
     # the JSON API and the webhook do, as they act on no browser session.
     config.set_default_csrf_options(require_csrf=True)
+    config.set_csrf_storage_policy(TextOnlyCSRFPolicy())
     config.add_request_method(request_now, "now", reify=True)
     # Above every other tween (pyramid_tm's too): an address that is not UTF-8
     # is refused before anything reads it (addresses.py).

@@ -30,8 +30,37 @@ class ZodbOrderListing(OrderListing):
             keys = (split(k, 2)[1] for k in self.root.by_status.keys(
                 min=low, max=high, excludemin=bool(cursor)))
         else:
-            keys = self.root.by_created.keys(min=cursor, excludemin=True) if cursor \
-                else self.root.by_created.keys()
+            keys = self._after(self.root.by_created, cursor)
+        return self._page(keys, limit)
+
+    def search(self, term, cursor=None, limit=25):
+        term = (term or "").strip()
+        if not term:
+            return Page([], None)
+        # An order id, a session id or a payment intent finds one order: on
+        # the first page only. An email finds every order of it, through its
+        # own "time id" set (newest first, like by_created): paged by the
+        # same cursor, so only the orders shown are loaded.
+        found = {}
+        if not cursor:
+            for order_id in (term, self.root.by_session.get(term), self.root.by_intent.get(term)):
+                record = self.root.orders.get(order_id) if order_id else None
+                if record is not None:
+                    found[order_id] = record.order
+        by_email = self.root.by_email.get(term.lower())
+        if by_email is None:
+            return Page(_newest_first(found.values()), None)
+        page = self._page(self._after(by_email, cursor), limit)
+        for order in page.items:
+            found.setdefault(order.id, order)
+        return Page(_newest_first(found.values()), page.next_cursor)
+
+    @staticmethod
+    def _after(index, cursor):
+        return index.keys(min=cursor, excludemin=True) if cursor else index.keys()
+
+    def _page(self, keys, limit):
+        """Up to `limit` orders of "time id" keys; the next cursor if more follow."""
         rows, last = [], None
         for key in keys:
             if len(rows) == limit:
@@ -40,28 +69,12 @@ class ZodbOrderListing(OrderListing):
             last = key
         return Page(rows, None)
 
-    def search(self, term, limit=50):
-        term = (term or "").strip()
-        if not term:
-            return []
-        found = {}
-        for order_id in (term, self.root.by_session.get(term), self.root.by_intent.get(term)):
-            record = self.root.orders.get(order_id) if order_id else None
-            if record is not None:
-                found[order_id] = record.order
-        by_email = self.root.by_email.get(term.lower())
-        if by_email is not None:
-            # "time id" keys, newest first: only the orders shown are loaded.
-            for key in by_email.keys():
-                if len(found) >= limit:
-                    break
-                order_id = split(key, 2)[1]
-                found.setdefault(order_id, self.root.orders[order_id].order)
-        orders = sorted(found.values(), key=lambda o: (o.date_created, o.id), reverse=True)
-        return orders[:limit]
-
     def status_counts(self):
         return {status: length() for status, length in self.root.counts.items()}
+
+
+def _newest_first(orders):
+    return sorted(orders, key=lambda o: (o.date_created, o.id), reverse=True)
 
 
 class ZodbEventListing(EventListing):

@@ -8,6 +8,7 @@ from pyramid.view import view_config
 
 from ....ports.users import AdminUsers, PasswordHasher
 from ....services.admins import authenticate
+from ..forms import text
 from .helpers import page
 from .security import PERMISSION
 
@@ -24,7 +25,7 @@ NEXT = re.compile(r"/admin(?:[/?][A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*)?")
 
 def safe_next(request):
     # Only back into the admin: never an open redirect to another site.
-    target = request.params.get("next", "")
+    target = text(request.params, "next")
     if (NEXT.fullmatch(target) and "//" not in target and "/.." not in target
             and not target.startswith("/admin/login")):
         return target
@@ -42,8 +43,9 @@ def login_form(request):
 @view_config(route_name="admin.login", request_method="POST",
              renderer="orderflow:adapters/web/templates/admin/login.jinja2")
 def login(request):
-    name = request.POST.get("name", "")
-    password = request.POST.get("password", "")
+    # A name or password sent as a file counts as missing: a failed login.
+    name = text(request.POST, "name")
+    password = text(request.POST, "password")
     users = request.find_service(AdminUsers)
     userid = authenticate(users, request.find_service(PasswordHasher), name, password,
                           request.now)

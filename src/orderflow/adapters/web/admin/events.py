@@ -3,6 +3,7 @@
 from pyramid.view import view_config
 
 from ....ports.users import EventListing
+from ..forms import text
 from .helpers import page
 from .security import PERMISSION
 
@@ -19,10 +20,10 @@ KNOWN_TYPES = (
 @view_config(route_name="admin.events", request_method="GET", permission=PERMISSION,
              renderer="orderflow:adapters/web/templates/admin/events.jinja2")
 def events_log(request):
-    outcome = request.params.get("outcome", "")
+    outcome = text(request.params, "outcome")
     outcome = outcome if outcome in OUTCOMES else ""
-    event_type = request.params.get("type", "").strip()[:100]
-    cursor = request.params.get("cursor", "")[:200]
+    event_type = text(request.params, "type").strip()[:100]
+    cursor = text(request.params, "cursor")[:200]
     found = request.find_service(EventListing).page(
         outcome=outcome or None, type=event_type or None, cursor=cursor or None,
     )

@@ -10,6 +10,7 @@ from ....ports import Carts, OrderRepository, PaymentGateway
 from ....ports.users import OrderListing
 from ....services import cancel_order
 from ....services.reconcile import reconcile_order
+from ..forms import text
 from .helpers import page
 from .security import PERMISSION
 
@@ -29,15 +30,15 @@ def optional_service(request, iface):
              renderer=TEMPLATES + "orders.jinja2")
 def orders_list(request):
     listing = request.find_service(OrderListing)
-    status = request.params.get("status", "")
+    status = text(request.params, "status")
     status = status if status in Status.ALL else ""
-    query = request.params.get("q", "").strip()[:200]
-    cursor = request.params.get("cursor", "")[:200]
+    query = text(request.params, "q").strip()[:200]
+    cursor = text(request.params, "cursor")[:200]
     if query:
-        orders, next_cursor = listing.search(query), None
+        found = listing.search(query, cursor=cursor or None, limit=PAGE_SIZE)
     else:
         found = listing.page(status=status or None, cursor=cursor or None, limit=PAGE_SIZE)
-        orders, next_cursor = found.items, found.next_cursor
+    orders, next_cursor = found.items, found.next_cursor
     counts = listing.status_counts()
     return page(
         request, orders=orders, status=status, query=query, cursor=cursor,

@@ -9,11 +9,12 @@ from pyramid.view import view_config
 from ....domain.catalog import Product, check_product
 from ....domain.errors import ValidationFailed
 from ....ports import Catalog
+from ..forms import text
 from .helpers import page
 from .security import PERMISSION
 
 TEMPLATE = "orderflow:adapters/web/templates/admin/product_form.jinja2"
-_DIGITS = re.compile(r"^[0-9]{1,9}$")
+_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 @view_config(route_name="admin.products", request_method="GET", permission=PERMISSION,
@@ -24,7 +25,8 @@ def products_list(request):
 
 
 def _form_values(post):
-    return {name: post.get(name, "") for name in
+    # A field sent as a file is missing: "required" or invalid, named in a 400.
+    return {name: text(post, name) for name in
             ("id", "title", "description", "unitAmount", "currency")}
 
 
@@ -32,7 +34,7 @@ def _product_from_form(values, product_id=None, active=True):
     """A checked Product from the form, or ValidationFailed with field errors."""
     amount_text = values["unitAmount"].strip()
     # Minor units only: "12.50" or "1e3" is refused rather than guessed at.
-    amount = int(amount_text) if _DIGITS.match(amount_text) else None
+    amount = int(amount_text) if _DIGITS.fullmatch(amount_text) else None
     product = Product(
         id=product_id or values["id"].strip(), title=values["title"].strip(),
         description=values["description"].strip(), unit_amount=amount,
@@ -107,7 +109,7 @@ def product_edit(request):
 @view_config(route_name="admin.product_active", request_method="POST", permission=PERMISSION)
 def product_active(request):
     product = _product(request)
-    active = request.POST.get("active") == "1"
+    active = text(request.POST, "active") == "1"
     request.find_service(Catalog).put(replace(product, active=active))
     request.session.flash(f"Product {product.id} {'activated' if active else 'deactivated'}.")
     return HTTPSeeOther(request.route_url("admin.products"))

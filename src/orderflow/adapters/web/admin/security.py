@@ -1,5 +1,7 @@
 """Who is logged in to the admin, from the signed session cookie."""
 
+import secrets
+
 from pyramid.httpexceptions import HTTPForbidden, HTTPSeeOther
 from pyramid.security import Allowed, Denied
 from pyramid.view import forbidden_view_config
@@ -20,9 +22,12 @@ class AdminSecurityPolicy:
             return cached
         user, value = None, request.session.get(SESSION_KEY)
         if isinstance(value, list) and len(value) == 2:
-            name, epoch = value
+            name, nonce = value
             found = request.find_service(AdminUsers).get(name)
-            if found is not None and found.session_epoch == epoch:
+            # A user without a nonce (stored before nonces, not logged in
+            # since) matches no cookie: its old epoch cookies are refused.
+            if (found is not None and isinstance(nonce, str) and found.session_nonce
+                    and secrets.compare_digest(found.session_nonce, nonce)):
                 user = found
         request.environ["orderflow.admin_identity"] = user
         return user
@@ -41,13 +46,13 @@ class AdminSecurityPolicy:
         # (session fixation) is worth nothing afterwards.
         user = request.find_service(AdminUsers).get(userid)
         request.session.invalidate()
-        request.session[SESSION_KEY] = [userid, user.session_epoch]
+        request.session[SESSION_KEY] = [userid, user.session_nonce]
         request.environ.pop("orderflow.admin_identity", None)
         return []
 
     def forget(self, request, **kw):
         # The session lives in a signed cookie: clearing it here would not
-        # stop a copy of it. Raising the user's epoch does.
+        # stop a copy of it. A new nonce for the user does.
         user = self.identity(request)
         if user is not None:
             end_sessions(request.find_service(AdminUsers), user.name)

@@ -18,14 +18,14 @@ def load_cart(request):
     """(cart id or None, Cart, {product id: Product}) for this browser.
 
     Lines whose product left the catalog stay in the cart (they may come
-    back) but are shown apart and never ordered.
+    back) but are shown apart and never ordered; their currency still
+    counts as the cart's (Cart.of).
     """
     cart_id = read_cart_id(request)
     lines = request.find_service(Carts).lines(cart_id) if cart_id else {}
     catalog = request.find_service(Catalog)
     products = {pid: catalog.get(pid) for pid in lines}
-    currency = next((p.currency for p in products.values() if p and p.active), None)
-    return cart_id, Cart(lines, currency), products
+    return cart_id, Cart.of(lines, products), products
 
 
 def cart_count(request):

@@ -15,6 +15,7 @@ from ....domain.events import Source
 from ....domain.order import Status
 from ....ports import Carts, OrderRepository, PaymentGateway
 from ....services import CheckoutSettings, cancel_order, retry_checkout, sync_session
+from ..forms import text
 from .common import TEMPLATES, page_values
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def order_values(request, order, **values):
 @view_config(route_name="shop.success", request_method="GET",
              renderer=TEMPLATES + "success.jinja2")
 def success(request):
-    session_id = request.GET.get("session_id", "")
+    session_id = text(request.GET, "session_id")
     orders = request.find_service(OrderRepository)
     order = orders.by_session(session_id) if session_id else None
     if order is None:
@@ -58,7 +59,7 @@ def success(request):
 @view_config(route_name="shop.cancel", request_method="GET",
              renderer=TEMPLATES + "cancel.jinja2")
 def cancel(request):
-    order = request.find_service(OrderRepository).get(request.GET.get("order_id", ""))
+    order = request.find_service(OrderRepository).get(text(request.GET, "order_id"))
     if order is None:
         request.override_renderer = TEMPLATES + "not_found.jinja2"
         return not_found_page(request, "We could not find this order.")
@@ -72,7 +73,7 @@ def _act_on_posted_order(request, act):
     message; nothing was written before either is raised.
     """
     orders = request.find_service(OrderRepository)
-    order = orders.get(request.POST.get("order_id", ""))
+    order = orders.get(text(request.POST, "order_id"))
     if order is None:
         request.override_renderer = TEMPLATES + "not_found.jinja2"
         return not_found_page(request, "We could not find this order.")

@@ -12,6 +12,7 @@ from ....domain.errors import GatewayError, ValidationFailed
 from ....domain.order import new_order_id
 from ....ports import Carts, Catalog, OrderRepository, PaymentGateway
 from ....services import CheckoutSettings, start_checkout
+from ..forms import read_form, text
 from .common import TEMPLATES, load_cart, page_values, see_other
 from .cookies import cart_id_for_writing
 
@@ -55,15 +56,6 @@ class CheckoutForm(colander.MappingSchema):
     )
 
 
-def read_form(schema, request):
-    data = {k: v.strip() for k, v in request.POST.items() if isinstance(v, str)}
-    data = {k: v for k, v in data.items() if v != "" or k == "quantity"}
-    try:
-        return schema.deserialize(data)
-    except colander.Invalid as error:
-        raise ValidationFailed("the form is not valid", error.asdict()) from None
-
-
 def cart_page(request, errors=None, error_line=None, status=200, email=""):
     cart_id, cart, products = load_cart(request)
     lines, unavailable = [], []
@@ -74,9 +66,13 @@ def cart_page(request, errors=None, error_line=None, status=200, email=""):
         else:
             lines.append((product, quantity, product.unit_amount * quantity))
     request.response.status_int = status
+    # Lines in several currencies (an admin changed one after it was added)
+    # have no one total: the page names the lines to remove instead.
     return page_values(
         request, lines=lines, unavailable=unavailable, currency=cart.currency,
-        total=sum(line[2] for line in lines), errors=errors or {}, error_line=error_line,
+        other_currencies=sorted(cart.currencies - {cart.currency}),
+        total=None if cart.mixed else sum(line[2] for line in lines),
+        errors=errors or {}, error_line=error_line,
         email=email, cart_count=sum(q for _, q, _ in lines),
     )
 
@@ -107,7 +103,7 @@ def add(request):
         request.response.status_int = 400
         products = sorted(request.find_service(Catalog).active(), key=lambda p: p.title.lower())
         return page_values(request, products=products, errors=error.fields,
-                           error_product=request.POST.get("product_id"))
+                           error_product=text(request.POST, "product_id"))
     response = see_other(request, "shop.cart")
     request.find_service(Carts).put(cart_id_for_writing(request, response), cart.lines)
     request.session.flash(f"Added {form['quantity']} × {product.title} to your cart.", "shop")
@@ -122,7 +118,7 @@ def update(request):
         form = read_form(LineForm(), request)
         cart.set_quantity(form["product_id"], form["quantity"])
     except ValidationFailed as error:
-        return cart_page(request, error.fields, request.POST.get("product_id"), status=400)
+        return cart_page(request, error.fields, text(request.POST, "product_id"), status=400)
     request.find_service(Carts).put(cart_id, cart.lines)
     return see_other(request, "shop.cart")
 
@@ -131,7 +127,7 @@ def update(request):
 def remove(request):
     cart_id, cart, _ = load_cart(request)
     if cart_id is not None:
-        cart.remove(request.POST.get("product_id", ""))
+        cart.remove(text(request.POST, "product_id"))
         request.find_service(Carts).put(cart_id, cart.lines)
     return see_other(request, "shop.cart")
 
@@ -141,13 +137,16 @@ def remove(request):
 def checkout(request):
     """The same use case as the JSON API, remembering which cart it came from."""
     cart_id, cart, products = load_cart(request)
-    email = request.POST.get("email", "").strip()
+    email = text(request.POST, "email").strip()
     lines = [Line(pid, q) for pid, q in cart.lines.items()
              if products.get(pid) is not None and products[pid].active]
     try:
         form = read_form(CheckoutForm(), request)
         if not lines:
             raise ValidationFailed("the cart is empty", {"cart": "add something first"})
+        # Inactive lines count too (SPEC §1: a cart has one currency); the
+        # cart page names the lines to remove.
+        cart.check_one_currency()
         started = start_checkout(
             request.find_service(Catalog), request.find_service(OrderRepository),
             request.find_service(PaymentGateway), request.find_service(CheckoutSettings),
