@@ -72,9 +72,9 @@ def test_a_cart_cookie_that_is_not_even_base64_is_ignored(customer):
 
 def test_quantities_out_of_range_are_refused_with_the_field_named(customer):
     customer.add("ceramic-mug", 2)
-    # str.isdigit() is true for the last five: int() takes the Arabic-Indic
+    # str.isdigit() is true for the last four: int() takes the Arabic-Indic
     # and full-width fives and refuses the superscripts.
-    for bad in ("0", "100", "-1", "two", "", "\u00b2", "\u0665", "\uff15", "1\u00b9", "007"):
+    for bad in ("0", "100", "0100", "-1", "two", "", "\u00b2", "\u0665", "\uff15", "1\u00b9"):
         form = customer.cart_form("/cart/update", "ceramic-mug")
         form["quantity"] = bad
         page = form.submit(status=400)
@@ -139,6 +139,21 @@ def test_a_cart_mixed_by_a_currency_change_shows_no_total_and_cannot_check_out(s
     customer.cart_form("/cart/remove", "milk-jug").submit(status=303)
     assert shop.http.get("/cart").html.find(id="cart-total").text == "EUR 18.00"
     customer.checkout()
+
+
+def test_an_inactive_line_in_another_currency_is_the_one_to_remove(shop, customer):
+    customer.add("milk-jug")
+    customer.add("ceramic-mug")
+    put_product(shop, "milk-jug", 1550, "usd", active=False)  # moved and withdrawn
+    mixed = shop.http.get("/cart").html.find(id="cart-mixed").text
+    assert "remove the lines in USD" in mixed
+    customer.add("ceramic-mug")  # the orderable lines still take more
+    assert customer.cart_lines()["ceramic-mug"] == 2
+
+
+def test_a_quantity_typed_with_leading_zeros_is_its_number(customer):
+    customer.add("ceramic-mug", "07")
+    assert customer.cart_lines() == {"ceramic-mug": 7}
 
 
 def test_the_cart_cookie_is_httponly_and_samesite_lax(customer):

@@ -1,7 +1,6 @@
 """Stripe events translated into the domain's GatewayEvents."""
 
 import pytest
-import stripe
 
 from orderflow.adapters.stripe import events
 from orderflow.domain.events import EventKind
@@ -170,16 +169,6 @@ def test_a_complete_unpaid_session_is_processing_unless_its_intent_failed(intent
         kind, "cs_test_1", None, None)
     if kind == EventKind.PAYMENT_FAILED:
         assert event.failure_code == "async_payment_failed" and event.failure_reason
-
-
-def test_an_expanded_payment_intent_stripe_object_gives_its_id_and_status():
-    intent = stripe.StripeObject.construct_from(
-        {"id": "pi_test_obj", "object": "payment_intent", "status": "canceled"}, "sk_test_x")
-    state = events.session_state(session("unpaid", payment_intent=intent))
-
-    assert (state.payment_intent, state.payment_intent_status) == ("pi_test_obj", "canceled")
-    assert translate("checkout.session.completed",
-                     session(payment_intent=intent)).payment_intent == "pi_test_obj"
 
 
 def test_an_amount_that_is_not_an_integer_is_not_trusted():

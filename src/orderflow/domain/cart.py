@@ -22,7 +22,8 @@ def check_quantity(quantity, name="quantity"):
 @dataclass
 class Cart:
     lines: dict = field(default_factory=dict)  # product id -> quantity, in order added
-    # The currency of its first line the catalog knows; `currencies` holds
+    # The currency of its first active line (else of its first line the
+    # catalog knows); `currencies` holds
     # those of every such line. More than one only when an admin changed a
     # product's currency after it was added: the cart is then `mixed`.
     currency: str | None = None
@@ -36,7 +37,10 @@ class Cart:
         the cart cannot take another one meanwhile and mix when it returns.
         """
         known = [products[pid] for pid in lines if products.get(pid) is not None]
-        return cls(dict(lines), known[0].currency if known else None,
+        # An active line's currency first: if an inactive line is the odd one
+        # out, it is the one to remove, not the lines the customer can order.
+        first = next((p for p in known if p.active), known[0] if known else None)
+        return cls(dict(lines), first.currency if first else None,
                    frozenset(p.currency for p in known))
 
     @property

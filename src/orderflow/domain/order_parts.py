@@ -26,10 +26,7 @@ class Status:
     SETTLED = (PAID, PARTIALLY_REFUNDED, REFUNDED, DISPUTED, NEEDS_REVIEW)
     PAYABLE = (PENDING, FAILED, CANCELLED, EXPIRED)
     RETRYABLE = (PENDING, FAILED, CANCELLED, EXPIRED)
-    # Expired too: nothing can pay it any more, but a customer who asked to
-    # cancel (or whose cancel was re-run after its own session's expiry
-    # webhook committed first) gets the order cancelled, not refused.
-    CANCELLABLE = (PENDING, FAILED, EXPIRED)
+    CANCELLABLE = (PENDING, FAILED)
 
 
 def new_order_id():

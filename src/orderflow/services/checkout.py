@@ -169,6 +169,11 @@ def cancel_order(orders, gateway, order_id, now, source=Source.CUSTOMER, carts=N
         order.cancel(now, source)
         orders.save(order)
         return order
+    if order.status == Status.EXPIRED:
+        # Closed already, and nothing can pay it: what the cancel wanted. This
+        # is also a cancel re-run after its own session's `expired` webhook
+        # committed first (expiring the session makes Stripe send one).
+        return order
     order.check_can_cancel()
     if not _close_current_session(orders, gateway, order, source, now, carts):
         return order

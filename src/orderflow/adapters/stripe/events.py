@@ -94,24 +94,18 @@ def _looks_like_event(event):
     )
 
 
+# Events arrive as JSON, and the gateway hands sessions over as
+# `to_dict()`: an expanded object is a dict, a collapsed one its id.
+
 def _id(value):
     """An id from a field that may hold the id or the expanded object."""
-    if isinstance(value, dict):
-        value = value.get("id")
-    elif not isinstance(value, str):
-        # An expanded StripeObject: not a dict, but its fields are attributes.
-        value = getattr(value, "id", None)
+    value = value.get("id") if isinstance(value, dict) else value
     return value if isinstance(value, str) else None
 
 
 def _status(value):
     """The status of an expanded object; None when only its id is there."""
-    if isinstance(value, dict):
-        value = value.get("status")
-    elif not isinstance(value, str):
-        value = getattr(value, "status", None)
-    else:
-        value = None
+    value = value.get("status") if isinstance(value, dict) else None
     return value if isinstance(value, str) else None
 
 

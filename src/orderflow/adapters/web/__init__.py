@@ -20,9 +20,10 @@ def includeme(config):
     settings = config.get_settings()
     secret = settings.get("orderflow.session_secret")
     if not secret:
-        # Checked here, not in settings.resolve: the console scripts resolve
-        # settings too and sign no cookie. The production check names the
-        # variable with the Stripe ones (settings.REQUIRED_FOR_STRIPE).
+        # Checked here, not in settings.resolve: orderflow-send-event resolves
+        # settings without building the app and signs no cookie. The console
+        # scripts that build the app need it too. The production check names
+        # the variable with the Stripe ones (settings.REQUIRED_FOR_STRIPE).
         raise ConfigurationError(
             "no session secret: set orderflow.session_secret or ORDERFLOW_SESSION_SECRET")
     secure = as_bool(settings["orderflow.secure_cookies"])

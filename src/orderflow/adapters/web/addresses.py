@@ -12,8 +12,8 @@ elsewhere. Neither touches the database.
 from urllib.parse import unquote_to_bytes
 
 from pyramid.renderers import render_to_response
-from pyramid.response import Response
 
+from .errors import json_error
 from .pages_errors import TEMPLATE, error_page
 
 MESSAGE = "the address is not valid UTF-8"
@@ -33,8 +33,7 @@ def decodes(environ):
 
 def refusal(request):
     if request.environ.get("PATH_INFO", "").startswith("/api/"):
-        return Response(status=400, content_type="application/json", charset=None,
-                        json_body={"error": {"code": "invalid", "message": MESSAGE}})
+        return json_error(request, 400, "invalid", MESSAGE)
     values = error_page(request, 400, "This address is not valid",
                         "Part of this address cannot be read (it is not valid UTF-8). "
                         "Please check the link you followed.")

@@ -47,12 +47,12 @@ def warm_connection(connection):
 def warm(db, connections):
     """Warm `connections` pooled connections; the interior nodes loaded."""
     # ZODB's pool keeps at most `pool_size` idle connections (7 unless the
-    # database URI says otherwise): one warmed beyond that would be thrown
+    # database URI's connection_pool_size says otherwise): one warmed beyond that would be thrown
     # away when closed, its work with it.
     size = db.pool.size
     if connections > size:
-        log.warning("warming %d connections, not %d: the pool keeps %d; raise pool_size "
-                    "in the database URI", size, connections, size)
+        log.warning("warming %d connections, not %d: the pool keeps %d; raise "
+                    "connection_pool_size in the database URI", size, connections, size)
         connections = size
     opened = []
     loaded = 0

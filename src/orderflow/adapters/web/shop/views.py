@@ -31,7 +31,7 @@ class Quantity(colander.SchemaType):
         text = str(cstruct).strip()
         # ASCII digits only: str.isdigit() also takes "²" (int() refuses it)
         # and "٥" (int() reads 5).
-        if not re.fullmatch(r"[0-9]{1,2}", text) or not 1 <= int(text) <= MAX_QUANTITY:
+        if not re.fullmatch(r"[0-9]{1,9}", text) or not 1 <= int(text) <= MAX_QUANTITY:
             raise colander.Invalid(node, QUANTITY_TEXT)
         return int(text)
 
