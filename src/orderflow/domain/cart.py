@@ -19,6 +19,15 @@ def check_quantity(quantity, name="quantity"):
         )
 
 
+def check_one_currency(currencies):
+    """ValidationFailed if `currencies` (of an order's lines) holds more than one."""
+    if len(currencies) > 1:
+        raise ValidationFailed(
+            "an order has one currency",
+            {"items": "mixed currencies: " + ", ".join(sorted(currencies))},
+        )
+
+
 @dataclass
 class Cart:
     lines: dict = field(default_factory=dict)  # product id -> quantity, in order added
@@ -53,11 +62,7 @@ class Cart:
 
     def check_one_currency(self):
         """ValidationFailed if the lines are priced in several currencies."""
-        if self.mixed:
-            raise ValidationFailed(
-                "an order has one currency",
-                {"items": "mixed currencies: " + ", ".join(sorted(self.currencies))},
-            )
+        check_one_currency(self.currencies)
 
     def add(self, product, quantity=1):
         """Add `quantity` of an active product; a line already there grows."""

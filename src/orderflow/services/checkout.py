@@ -4,6 +4,7 @@ from dataclasses import dataclass
 import hashlib
 import json
 
+from ..domain.cart import check_one_currency
 from ..domain.catalog import MAX_LINES, MAX_QUANTITY
 from ..domain.errors import NotFound, ValidationFailed
 from ..domain.events import Source
@@ -81,12 +82,7 @@ def price_lines(catalog, lines):
             priced.append((product, line.quantity))
     if fields:
         raise ValidationFailed("some items cannot be ordered", fields)
-    currencies = {product.currency for product, _ in priced}
-    if len(currencies) > 1:
-        raise ValidationFailed(
-            "an order has one currency",
-            {"items": "mixed currencies: " + ", ".join(sorted(currencies))},
-        )
+    check_one_currency({product.currency for product, _ in priced})
     return priced
 
 
