@@ -15,6 +15,8 @@ def app_settings(tmp_path, **overrides):
         "orderflow.dev_delivery_delay": "0",
         "zodbconn.uri": f"file://{tmp_path}/Data.fs",
         "retry.attempts": "10",
+        # No reconciliation thread per test app; its own tests turn it on.
+        "orderflow.reconcile_every_minutes": "0",
     }
     settings.update(overrides)
     return settings

@@ -1,5 +1,6 @@
 """Composition root: the one place that knows every adapter."""
 
+import atexit
 import json
 import logging
 import os
@@ -9,6 +10,7 @@ from importlib import resources
 from pyramid.config import Configurator
 from .adapters.zodb.catalog import ZodbCatalog
 from .adapters.zodb.database import close_at_exit, read_your_writes
+from .adapters.zodb.reconciler import Reconciler
 from .adapters.zodb.root import app_root, bootstrap, run_in_transaction
 from .adapters.zodb.services import start_group_commit
 from .adapters.zodb.warm import warm
@@ -71,8 +73,23 @@ def main(global_config, **settings):
     if as_bool(settings["orderflow.seed_catalog"]):
         seed_catalog(db)
     warm(db, warm_connections)
+    start_reconciler(config.registry, db, gateway, settings)
     log.info("orderflow started with the %s gateway", settings["orderflow.gateway"])
     return app
+
+
+def start_reconciler(registry, db, gateway, settings):
+    """The scheduled reconciliation thread, unless turned off (SPEC §10)."""
+    every = 60 * float(settings["orderflow.reconcile_every_minutes"])
+    if not every:
+        return
+    reconciler = Reconciler(db, gateway, every,
+                            60 * float(settings["orderflow.reconcile_after_minutes"]))
+    registry["orderflow.reconciler"] = reconciler
+    # Registered after close_at_exit, so it runs first: the thread stops
+    # before the database closes under it.
+    atexit.register(reconciler.stop)
+    reconciler.start()
 
 
 def seed_catalog(db):

@@ -31,6 +31,9 @@ DEFAULTS = {
     "orderflow.stripe_api_base": "",
     # The waitress threads: one warmed connection each (adapters/zodb/warm.py).
     "orderflow.warm_connections": "2",
+    # Scheduled reconciliation (adapters/zodb/reconciler.py); 0 turns it off.
+    "orderflow.reconcile_every_minutes": "10",
+    "orderflow.reconcile_after_minutes": "15",
 }
 
 
@@ -61,6 +64,9 @@ def resolve(settings, environ=None):
     _check_int(merged, "orderflow.session_ttl_minutes", 30, 1440)  # Stripe's limits
     _check_int(merged, "orderflow.webhook_tolerance", 1, 3600)  # 0 would disable the check
     _check_int(merged, "orderflow.warm_connections", 0, 64)
+    # Minutes, fractions allowed (the tests run rounds a second apart).
+    _check_minutes(merged, "orderflow.reconcile_every_minutes")
+    _check_minutes(merged, "orderflow.reconcile_after_minutes")
     if not merged.get("orderflow.webhook_secret"):
         raise ConfigurationError("no webhook secret: set STRIPE_WEBHOOK_SECRET")
     if not merged.get("zodbconn.uri"):
@@ -75,6 +81,17 @@ def _check_int(settings, key, low, high):
         value = None
     if value is None or not low <= value <= high:
         raise ConfigurationError(f"{key} must be a whole number from {low} to {high}")
+
+
+def _check_minutes(settings, key, high=7 * 24 * 60):
+    try:
+        value = float(settings[key])
+    except (TypeError, ValueError):
+        value = None
+    # `value != value`: NaN, which float() accepts.
+    if value is None or value != value or not 0 <= value <= high:
+        raise ConfigurationError(
+            f"{key} must be a number of minutes from 0 to {high}, not {settings[key]!r}")
 
 
 def as_bool(value):

@@ -96,6 +96,12 @@ class AppProcess:
         lines += [f"{key} = {value}" for key, value in settings.items()]
         lines += ["", "[server:main]", "use = egg:waitress#main",
                   f"listen = 127.0.0.1:{self.port}", "threads = 4", ""]
+        # INFO and above to the process's log file, which tests may read.
+        lines += ["[loggers]", "keys = root", "[handlers]", "keys = console",
+                  "[formatters]", "keys = generic", "[logger_root]", "level = INFO",
+                  "handlers = console", "[handler_console]", "class = StreamHandler",
+                  "args = (sys.stderr,)", "formatter = generic", "[formatter_generic]",
+                  "format = %(asctime)s %(levelname)s [%(name)s] %(message)s", ""]
         self.ini.write_text("\n".join(lines))
         self.log = self.directory / f"{name}.log"
         self.process = None

@@ -21,8 +21,10 @@ SECRET = "whsec_shared_database_test_secret"
 
 
 @contextlib.contextmanager
-def apps_on(tmp_path, uri, stub, names=("a", "b")):
-    """An app process per name on the database at `uri`, stopped after."""
+def apps_on(tmp_path, uri, stub, names=("a", "b"), settings=None):
+    """An app process per name on the database at `uri` (with `settings`
+    added to the ini), stopped after."""
+    extra = settings or {}
     settings = {
         "orderflow.gateway": "stripe",
         "orderflow.stripe_api_base": stub.base_url,
@@ -31,6 +33,7 @@ def apps_on(tmp_path, uri, stub, names=("a", "b")):
         "orderflow.session_secret": "shared-database-test-session-secret",
         "zodbconn.uri": uri,
         "retry.attempts": "8",
+        **extra,
     }
     started = []
     try:

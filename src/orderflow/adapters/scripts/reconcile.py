@@ -13,26 +13,20 @@ process that created them: run from another process, every session is
 from datetime import datetime, timedelta, timezone
 import sys
 
-from ...domain.errors import GatewayError
-from ...services.reconcile import Reconciled, ReconcileSummary, reconcile_order
-from ..zodb.carts import ZodbCarts
-from ..zodb.orders import ZodbOrderRepository
+from ..zodb.reconciler import reconcile_unsettled
 from .common import open_env, parser
 
 
 def main(argv=None, env=None, clock=lambda: datetime.now(timezone.utc)):
     args = parser("Ask the payment gateway about pending and failed orders.")
     args.add_argument("--older-than", type=int, default=0, metavar="MINUTES",
-                      help="only orders created at least this many minutes ago")
+                      help="only orders unchanged for at least this many minutes")
     args.add_argument("--quiet", action="store_true", help="print the summary only")
     options = args.parse_args(argv)
     env, owned = open_env(options.ini, env)
-    summary = ReconcileSummary()
     try:
         cutoff = clock() - timedelta(minutes=options.older_than) if options.older_than else None
-        ids = env.run(lambda root: [o.id for o in ZodbOrderRepository(root).unsettled(cutoff)])
-        for order_id in ids:
-            summary.add(_one(env, order_id, clock()))
+        summary = reconcile_unsettled(env.run, env.gateway, cutoff, clock)
     finally:
         if owned:
             env.close()
@@ -43,18 +37,6 @@ def main(argv=None, env=None, clock=lambda: datetime.now(timezone.utc)):
                       f"{' error: ' + result.error if result.error else ''}")
     print(summary.text())
     return 1 if summary.errors else 0
-
-
-def _one(env, order_id, now):
-    def work(root):
-        orders = ZodbOrderRepository(root)
-        order = orders.get(order_id)
-        return reconcile_order(orders, env.gateway, order, now, carts=ZodbCarts(root))
-
-    try:
-        return env.run(work)
-    except GatewayError as error:
-        return Reconciled(order_id, "?", "?", False, error=error.message)
 
 
 def run():

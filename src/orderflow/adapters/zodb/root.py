@@ -41,6 +41,7 @@ class AppRoot(Persistent):
             ("event_count", Length),
             ("admins", OOBTree),  # admin name -> AdminUser
             ("by_email", OOBTree),  # customer email, lower case -> IndexSet of "time order-id"
+            ("leases", OOBTree),  # job name -> (holder, expires, round): lease.py
         ):
             if getattr(self, name, None) is None:
                 setattr(self, name, factory())
