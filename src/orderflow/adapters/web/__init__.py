@@ -40,6 +40,7 @@ def includeme(config):
     # is refused before anything reads it (addresses.py).
     config.add_tween("orderflow.adapters.web.addresses.undecodable_address_tween_factory",
                      under=INGRESS)
+    config.include(".headers")
     config.add_static_view("static", "orderflow:adapters/web/static/", cache_max_age=3600)
     config.include(".routes")
     config.include(".retry")
