@@ -17,6 +17,12 @@ def app_settings(tmp_path, **overrides):
         "retry.attempts": "10",
         # No reconciliation thread per test app; its own tests turn it on.
         "orderflow.reconcile_every_minutes": "0",
+        # Every test client has one address (WebTest sends none, the browser
+        # 127.0.0.1): limits far above what any test does, so that the
+        # limiter still runs on every request. tests/functional/
+        # test_rate_limits.py sets the real ones.
+        "orderflow.rate_limit.checkout": "10000/60",
+        "orderflow.rate_limit.login": "10000/60",
     }
     settings.update(overrides)
     return settings

@@ -4,6 +4,7 @@ Environment variables win over the ini so that secrets never have to be
 written into a file. Nothing here logs a secret.
 """
 
+import ipaddress
 import os
 
 ENVIRONMENT = {
@@ -34,6 +35,15 @@ DEFAULTS = {
     # Scheduled reconciliation (adapters/zodb/reconciler.py); 0 turns it off.
     "orderflow.reconcile_every_minutes": "10",
     "orderflow.reconcile_after_minutes": "15",
+    # Per client address and per process (docs/deployment.md): "N/S" allows
+    # N requests in any S seconds; "off" turns the limit off. A person
+    # checks out a few times an hour; twenty a minute leaves room for
+    # several people behind one NAT address.
+    "orderflow.rate_limit.checkout": "20/60",
+    "orderflow.rate_limit.login": "10/60",
+    # Proxies whose X-Forwarded-For is believed: addresses or CIDRs,
+    # comma-separated. Empty: REMOTE_ADDR is the client.
+    "orderflow.trusted_proxies": "",
 }
 
 
@@ -67,6 +77,9 @@ def resolve(settings, environ=None):
     # Minutes, fractions allowed (the tests run rounds a second apart).
     _check_minutes(merged, "orderflow.reconcile_every_minutes")
     _check_minutes(merged, "orderflow.reconcile_after_minutes")
+    for key in ("orderflow.rate_limit.checkout", "orderflow.rate_limit.login"):
+        parse_rate(merged[key], key)
+    trusted_networks(merged["orderflow.trusted_proxies"])
     if not merged.get("orderflow.webhook_secret"):
         raise ConfigurationError("no webhook secret: set STRIPE_WEBHOOK_SECRET")
     if not merged.get("zodbconn.uri"):
@@ -92,6 +105,39 @@ def _check_minutes(settings, key, high=7 * 24 * 60):
     if value is None or value != value or not 0 <= value <= high:
         raise ConfigurationError(
             f"{key} must be a number of minutes from 0 to {high}, not {settings[key]!r}")
+
+
+def parse_rate(value, key="a rate limit"):
+    """(requests, seconds) from "N/S", or None for "off"."""
+    text = str(value).strip().lower()
+    if text == "off":
+        return None
+    count, _, seconds = text.partition("/")
+    try:
+        count, seconds = int(count), int(seconds)
+    except ValueError:
+        count = seconds = 0
+    # At most 10,000 requests per window: the limiter keeps one timestamp
+    # per request counted (adapters/web/ratelimit.py).
+    if not (1 <= count <= 10_000 and 1 <= seconds <= 86_400):
+        raise ConfigurationError(
+            f"{key} must be 'off' or N/S (N requests in S seconds, N 1-10000, S 1-86400), "
+            f"not {value!r}")
+    return count, seconds
+
+
+def trusted_networks(value):
+    """The networks of orderflow.trusted_proxies, from comma-separated addresses or CIDRs."""
+    networks = []
+    for part in str(value).split(","):
+        if part.strip():
+            try:
+                networks.append(ipaddress.ip_network(part.strip(), strict=False))
+            except ValueError:
+                raise ConfigurationError(
+                    f"orderflow.trusted_proxies: {part.strip()!r} is not an address or CIDR"
+                ) from None
+    return tuple(networks)
 
 
 def as_bool(value):

@@ -41,6 +41,7 @@ def includeme(config):
     config.add_tween("orderflow.adapters.web.addresses.undecodable_address_tween_factory",
                      under=INGRESS)
     config.include(".headers")
+    config.include(".ratelimit")
     config.add_static_view("static", "orderflow:adapters/web/static/", cache_max_age=3600)
     config.include(".routes")
     config.include(".retry")
