@@ -2,17 +2,19 @@
 
 import abc
 from dataclasses import dataclass
-from datetime import datetime
 
 
 @dataclass(frozen=True)
 class AdminUser:
-    """An admin account. Replaced whole on every change (failures, password)."""
+    """An admin account. Replaced whole on every change (password, session nonce).
+
+    Failed logins are not counted here but per name and client address
+    (services/admins.LoginThrottle). Users stored when they were counted
+    here still carry `failures` and `locked_until`, which nothing reads.
+    """
 
     name: str
     password_hash: str
-    failures: int = 0
-    locked_until: datetime | None = None
     # Sessions carry the user's nonce; a new one (logout, a new password)
     # ends every session of the user, copied cookies too. Random, so that a
     # name removed and added again matches none of its old cookies. Users

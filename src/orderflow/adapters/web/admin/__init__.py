@@ -1,6 +1,7 @@
 """The admin panel: orders, their payment story, events, catalog, reconciliation."""
 
 from ....ports.users import PasswordHasher
+from ....services.admins import LoginThrottle
 from ...passwords import Argon2Hasher
 from .security import AdminSecurityPolicy
 
@@ -10,6 +11,8 @@ def includeme(config):
     # it only ever grants the "admin" permission to a logged-in admin.
     config.set_security_policy(AdminSecurityPolicy())
     config.register_service(Argon2Hasher(), PasswordHasher)
+    # One per process: failed logins are counted in memory (services/admins.py).
+    config.register_service(LoginThrottle(), LoginThrottle)
 
     config.add_route("admin.home", "/admin")
     config.add_route("admin.login", "/admin/login")

@@ -1,5 +1,6 @@
 """Admin login and logout."""
 
+import math
 import re
 
 from pyramid.httpexceptions import HTTPSeeOther
@@ -7,14 +8,15 @@ from pyramid.security import forget, remember
 from pyramid.view import view_config
 
 from ....ports.users import AdminUsers, PasswordHasher
-from ....services.admins import authenticate
+from ....services.admins import LoginThrottle, TooManyFailures, authenticate
 from ..forms import text
 from .helpers import page
 from .security import PERMISSION
 
-# One message for an unknown name, a wrong password and a locked account:
-# the answer must not tell which names exist.
-LOGIN_FAILED = "Wrong name or password, or too many attempts: wait a few minutes and try again."
+# One message for an unknown name and a wrong password: the answer must not
+# tell which names exist. (Unknown names are locked out like known ones, so
+# the lockout's own message tells nothing either.)
+LOGIN_FAILED = "Wrong name or password."
 
 
 # A path under /admin, with an optional query, in the characters a URL may
@@ -47,10 +49,19 @@ def login(request):
     name = text(request.POST, "name")
     password = text(request.POST, "password")
     users = request.find_service(AdminUsers)
-    userid = authenticate(users, request.find_service(PasswordHasher), name, password,
-                          request.now)
+    try:
+        userid = authenticate(users, request.find_service(PasswordHasher),
+                              request.find_service(LoginThrottle), name, password,
+                              request.client_address, request.now)
+    except TooManyFailures as locked:
+        seconds = max(1, math.ceil(locked.retry_after.total_seconds()))
+        minutes = math.ceil(seconds / 60)
+        request.response.status_int = 429
+        request.response.headers["Retry-After"] = str(seconds)
+        return page(request, name=name, next=safe_next(request), error=(
+            "Too many failed attempts. "
+            f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."))
     if userid is None:
-        # Status 200 keeps the transaction: the failure count must be saved.
         return page(request, error=LOGIN_FAILED, name=name, next=safe_next(request))
     headers = remember(request, userid)
     return HTTPSeeOther(safe_next(request), headers=headers)
