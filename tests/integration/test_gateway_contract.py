@@ -79,7 +79,7 @@ def test_a_new_session_is_open_and_unpaid_with_the_order_id(harness):
 
     state = harness.gateway.retrieve_session(created.id)
 
-    assert (state.session_id, state.status, state.payment_status) == (
+    assert (state.session_id, state.status, state.payment) == (
         created.id, "open", "unpaid")
     assert state.order_id == order.id
     assert (state.amount_total, state.currency) == (order.total, order.currency)
@@ -93,7 +93,7 @@ def test_expiring_an_open_session_makes_it_expired(harness):
 
     state = harness.gateway.expire_session(created.id)
 
-    assert (state.status, state.payment_status, state.url) == ("expired", "unpaid", None)
+    assert (state.status, state.payment, state.url) == ("expired", "unpaid", None)
     assert harness.gateway.retrieve_session(created.id).status == "expired"
 
 
@@ -103,7 +103,7 @@ def test_expiring_an_expired_session_again_changes_nothing_and_raises_nothing(ha
 
     state = harness.gateway.expire_session(created.id)
 
-    assert (state.status, state.payment_status) == ("expired", "unpaid")
+    assert (state.status, state.payment) == ("expired", "unpaid")
 
 
 def test_a_paid_session_is_complete_and_paid_with_a_payment_intent(harness):
@@ -113,7 +113,7 @@ def test_a_paid_session_is_complete_and_paid_with_a_payment_intent(harness):
 
     state = harness.gateway.retrieve_session(created.id)
 
-    assert (state.status, state.payment_status, state.order_id) == (
+    assert (state.status, state.payment, state.order_id) == (
         "complete", "paid", order.id)
     assert state.payment_intent.startswith("pi_")
     assert state.as_event().amount == order.total
@@ -125,7 +125,7 @@ def test_expiring_a_paid_session_answers_its_paid_state(harness):
 
     state = harness.gateway.expire_session(created.id)
 
-    assert (state.status, state.payment_status) == ("complete", "paid")
+    assert (state.status, state.payment) == ("complete", "paid")
 
 
 def test_an_async_payment_reads_as_processing_until_it_fails(harness):
@@ -136,9 +136,9 @@ def test_an_async_payment_reads_as_processing_until_it_fails(harness):
     harness.fail_async(created.id)
     failed = harness.gateway.expire_session(created.id)
 
-    assert (processing.status, processing.payment_status) == ("complete", "unpaid")
+    assert (processing.status, processing.payment) == ("complete", "processing")
     assert processing.as_event().kind == EventKind.PAYMENT_PROCESSING
-    assert (failed.status, failed.payment_status) == ("complete", "unpaid")
+    assert (failed.status, failed.payment) == ("complete", "failed")
     assert failed.payment_intent == processing.payment_intent
     assert failed.payment_intent.startswith("pi_")
     assert failed.as_event().kind == EventKind.PAYMENT_FAILED

@@ -3,7 +3,7 @@
 import pytest
 
 from orderflow.adapters.stripe import events
-from orderflow.domain.events import EventKind
+from orderflow.domain.events import EventKind, SessionPayment
 from tests.integration.conftest import ORDER, session, stripe_event
 
 
@@ -152,18 +152,20 @@ def test_an_expanded_payment_intent_object_gives_its_id():
     assert event.payment_intent == "pi_test_expanded"
 
 
-@pytest.mark.parametrize("intent_status,kind", [
-    ("processing", EventKind.PAYMENT_PROCESSING),
-    ("requires_action", EventKind.PAYMENT_PROCESSING),  # a bank transfer awaiting funds
-    (None, EventKind.PAYMENT_PROCESSING),
-    ("requires_payment_method", EventKind.PAYMENT_FAILED),
-    ("canceled", EventKind.PAYMENT_FAILED),
+@pytest.mark.parametrize("intent_status,payment,kind", [
+    ("processing", SessionPayment.PROCESSING, EventKind.PAYMENT_PROCESSING),
+    # a bank transfer awaiting funds
+    ("requires_action", SessionPayment.PROCESSING, EventKind.PAYMENT_PROCESSING),
+    (None, SessionPayment.PROCESSING, EventKind.PAYMENT_PROCESSING),
+    ("requires_payment_method", SessionPayment.FAILED, EventKind.PAYMENT_FAILED),
+    ("canceled", SessionPayment.FAILED, EventKind.PAYMENT_FAILED),
 ])
-def test_a_complete_unpaid_session_is_processing_unless_its_intent_failed(intent_status, kind):
+def test_a_complete_unpaid_session_is_processing_unless_its_intent_failed(
+        intent_status, payment, kind):
     intent = {"id": "pi_test_1", "object": "payment_intent", "status": intent_status}
     state = events.session_state(session("unpaid", payment_intent=intent))
 
-    assert (state.payment_intent, state.payment_intent_status) == ("pi_test_1", intent_status)
+    assert (state.payment_intent, state.payment) == ("pi_test_1", payment)
     event = state.as_event()
     assert (event.kind, event.session_id, event.id, event.created) == (
         kind, "cs_test_1", None, None)

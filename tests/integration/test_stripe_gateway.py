@@ -142,7 +142,7 @@ def test_retrieve_maps_the_session_to_a_session_state(stub, stripe_gateway):
     state = stripe_gateway.retrieve_session(created.id)
 
     assert state == SessionState(
-        session_id=created.id, status="open", payment_status="unpaid", order_id=order.id,
+        session_id=created.id, status="open", payment="unpaid", order_id=order.id,
         amount_total=3750, currency="eur", payment_intent=None, url=created.url,
     )
 
@@ -153,7 +153,7 @@ def test_retrieve_of_a_paid_session_carries_its_payment_intent(stub, stripe_gate
 
     state = stripe_gateway.retrieve_session(created.id)
 
-    assert (state.status, state.payment_status) == ("complete", "paid")
+    assert (state.status, state.payment) == ("complete", "paid")
     assert state.payment_intent == paid["payment_intent"]
     assert state.url is None
 
@@ -177,9 +177,8 @@ def test_a_session_whose_async_payment_is_processing_reads_as_processing(stub, s
 
     state = stripe_gateway.expire_session(created.id)
 
-    assert (state.status, state.payment_status) == ("complete", "unpaid")
+    assert (state.status, state.payment) == ("complete", "processing")
     assert state.payment_intent == processing["payment_intent"]
-    assert state.payment_intent_status == "processing"
     assert state.as_event().kind == EventKind.PAYMENT_PROCESSING
 
 
@@ -190,9 +189,8 @@ def test_a_session_whose_async_payment_failed_reads_as_a_failed_payment(stub, st
 
     for state in (stripe_gateway.retrieve_session(created.id),
                   stripe_gateway.expire_session(created.id)):
-        assert (state.status, state.payment_status) == ("complete", "unpaid")
+        assert (state.status, state.payment) == ("complete", "failed")
         assert state.payment_intent == processing["payment_intent"]
-        assert state.payment_intent_status == "requires_payment_method"
         event = state.as_event()
         assert (event.kind, event.session_id) == (EventKind.PAYMENT_FAILED, created.id)
 
@@ -215,7 +213,7 @@ def test_expire_of_an_open_session_answers_the_expired_state(stub, stripe_gatewa
 
     state = stripe_gateway.expire_session(created.id)
 
-    assert (state.status, state.payment_status, state.url) == ("expired", "unpaid", None)
+    assert (state.status, state.payment, state.url) == ("expired", "unpaid", None)
     assert stub.sessions[created.id]["status"] == "expired"
 
 
@@ -225,7 +223,7 @@ def test_expire_of_a_paid_session_answers_its_paid_state_without_error(stub, str
 
     state = stripe_gateway.expire_session(created.id)
 
-    assert (state.status, state.payment_status) == ("complete", "paid")
+    assert (state.status, state.payment) == ("complete", "paid")
     assert stub.sessions[created.id]["status"] == "complete"
 
 

@@ -75,8 +75,7 @@ def test_a_completed_webhook_arriving_after_the_async_failure_does_not_revive_th
     assert not outcome.applied and "failed already" in outcome.note
     assert order.status == "failed" and not order.awaiting_payment
     assert order.current_session.payment_failed and order.current_session.state == "complete"
-    order.check_can_retry()
-    order.check_can_cancel()
+    assert order.can_retry and order.can_cancel
 
 
 def test_the_gateway_saying_complete_unpaid_after_the_async_failure_changes_nothing():

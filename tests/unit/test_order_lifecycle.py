@@ -2,7 +2,7 @@
 
 import pytest
 
-from orderflow.domain.errors import Refused
+from orderflow.domain.errors import CancelRefused, Refused
 from orderflow.domain.events import Source
 from orderflow.domain.order import Status
 
@@ -153,15 +153,21 @@ def test_cancel_is_refused_while_an_async_payment_is_processing():
     assert order.status == Status.PENDING
 
 
-@pytest.mark.parametrize("status", [Status.CANCELLED, Status.EXPIRED])
-def test_cancel_of_an_order_already_closed_is_refused(status):
+def test_cancel_of_a_cancelled_order_is_refused():
     order = new_order()
-    if status == Status.CANCELLED:
-        order.cancel(at(1))
-    else:
-        apply(order, expired())
-    with pytest.raises(Refused):
+    order.cancel(at(1))
+    with pytest.raises(CancelRefused):
         order.cancel(at(2))
+    assert len(order.history) == 2
+
+
+def test_cancel_of_an_expired_order_is_done_already_and_changes_nothing():
+    order = new_order()
+    apply(order, expired())
+    history = list(order.history)
+    outcome = order.cancel(at(2))
+    assert not outcome.applied and order.status == Status.EXPIRED
+    assert order.history == history
 
 
 # -- retry -------------------------------------------------------------------

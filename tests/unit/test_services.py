@@ -6,12 +6,12 @@ import pytest
 
 from orderflow.adapters.fake.gateway import FakeGateway
 from orderflow.domain.catalog import Line, Product
-from orderflow.domain.errors import GatewayError, NotFound, Refused, ValidationFailed
+from orderflow.domain.errors import GatewayError, NotFound, ValidationFailed
 from orderflow.domain.events import Source
 from orderflow.domain.order import Status
 from orderflow.services import (
-    CheckoutSettings, apply_gateway_event, cancel_order, get_order, get_order_by_session,
-    retry_checkout, start_checkout, sync_session,
+    CheckoutSettings, apply_gateway_event, get_order, get_order_by_session, start_checkout,
+    sync_session,
 )
 
 from orderflow.ports.users import AdminUser
@@ -124,134 +124,6 @@ def test_a_checkout_retried_after_a_rolled_back_transaction_reuses_the_gateway_s
     second = world.checkout()
     assert second.session_id == first.session_id
     assert world.gateway.created_calls == 1
-
-
-# -- retry_checkout ----------------------------------------------------------
-
-def test_retry_expires_the_old_session_and_the_old_id_still_finds_the_order(world):
-    old = world.checkout().session_id
-    world.deliver(world.gateway.decline(old))
-    started = retry_checkout(world.orders, world.gateway, world.settings, "ord_1",
-                             T0 + timedelta(minutes=5))
-    assert started.session_id != old and world.gateway.created_calls == 2
-    assert world.gateway.sessions[old]["status"] == "expired"
-    assert world.gateway.sessions[started.session_id]["metadata"]["attempt"] == "2"
-    order = world.orders.get("ord_1")
-    assert order.status == Status.PENDING and order.session_id == started.session_id
-    assert [s.id for s in order.sessions] == [old, started.session_id]
-    assert get_order_by_session(world.orders, old).id == "ord_1"
-    assert world.orders.by_session(started.session_id).id == "ord_1"
-
-
-def test_retry_when_the_old_session_was_paid_meanwhile_records_the_payment_instead(world):
-    old = world.checkout().session_id
-    world.gateway.pay(old)  # the webhook has not arrived yet
-    assert retry_checkout(world.orders, world.gateway, world.settings, "ord_1", T0) is None
-    order = world.orders.get("ord_1")
-    assert order.status == Status.PAID and order.payment.session_id == old
-    assert order.history[-1].source == Source.RETRY
-    assert world.gateway.created_calls == 1
-    assert world.orders.by_payment_intent(order.payment.payment_intent).id == "ord_1"
-
-
-def test_retry_when_an_async_payment_started_meanwhile_awaits_it(world):
-    old = world.checkout().session_id
-    world.gateway.pay_async(old)
-    assert retry_checkout(world.orders, world.gateway, world.settings, "ord_1", T0) is None
-    order = world.orders.get("ord_1")
-    assert order.awaiting_payment and order.status == Status.PENDING
-    with pytest.raises(Refused):
-        retry_checkout(world.orders, world.gateway, world.settings, "ord_1", T0)
-
-
-def test_retry_that_finds_the_old_session_paid_clears_the_ordered_cart_lines(world):
-    old = world.checkout().session_id
-    late = world.gateway.pay(old)
-    assert retry_checkout(world.orders, world.gateway, world.settings, "ord_1", T0,
-                          carts=world.carts) is None
-    assert world.orders.get("ord_1").status == Status.PAID
-    assert world.carts.lines("cart_1") == {"book": 1}
-    world.deliver(late)  # the webhook, late, finds the payment known
-    assert world.carts.lines("cart_1") == {"book": 1}
-
-
-def test_retry_after_an_unannounced_async_failure_records_it_and_opens_a_new_session(world):
-    old = world.checkout().session_id
-    world.gateway.pay_async(old)
-    world.gateway.settle_async(old, succeeded=False)  # neither webhook has come
-    started = retry_checkout(world.orders, world.gateway, world.settings, "ord_1", T0,
-                             carts=world.carts)
-    assert started is not None and started.session_id != old
-    order = world.orders.get("ord_1")
-    assert order.status == Status.PENDING and not order.awaiting_payment
-    assert order.session(old).payment_failed
-    assert [(h.source, h.to_status) for h in order.history[-2:]] == [
-        (Source.RETRY, Status.FAILED), (Source.RETRY, Status.PENDING)]
-    assert world.carts.lines("cart_1") == {"mug": 2, "tea": 1, "book": 1}
-
-
-def test_the_webhooks_of_an_async_failure_found_by_a_retry_change_nothing_later(world):
-    old = world.checkout().session_id
-    late = world.gateway.pay_async(old) + world.gateway.settle_async(old, succeeded=False)
-    new = retry_checkout(world.orders, world.gateway, world.settings, "ord_1", T0).session_id
-    outcomes = world.deliver(late)
-    assert [o.outcome for o in outcomes] == ["ignored", "ignored"]
-    order = world.orders.get("ord_1")
-    assert order.status == Status.PENDING and not order.awaiting_payment
-    assert order.session_id == new
-
-
-def test_retry_of_a_paid_or_unknown_order_is_refused(world):
-    world.deliver(world.gateway.pay(world.checkout().session_id))
-    with pytest.raises(Refused):
-        retry_checkout(world.orders, world.gateway, world.settings, "ord_1", T0)
-    with pytest.raises(NotFound):
-        retry_checkout(world.orders, world.gateway, world.settings, "ord_nope", T0)
-    assert world.gateway.created_calls == 1
-
-
-# -- cancel_order ------------------------------------------------------------
-
-def test_cancel_expires_the_session_at_the_gateway_and_keeps_the_cart(world):
-    sid = world.checkout().session_id
-    order = cancel_order(world.orders, world.gateway, "ord_1", T0, Source.CUSTOMER)
-    assert order.status == Status.CANCELLED
-    assert world.orders.get("ord_1").status == Status.CANCELLED
-    assert world.gateway.sessions[sid]["status"] == "expired"
-    assert world.carts.lines("cart_1") == {"mug": 2, "tea": 1, "book": 1}
-
-
-def test_cancel_when_the_session_was_paid_meanwhile_leaves_the_order_paid(world):
-    sid = world.checkout().session_id
-    world.gateway.pay(sid)
-    order = cancel_order(world.orders, world.gateway, "ord_1", T0)
-    assert order.status == Status.PAID and world.orders.get("ord_1").status == Status.PAID
-
-
-def test_cancel_that_finds_the_session_paid_clears_the_ordered_cart_lines(world):
-    sid = world.checkout().session_id
-    world.gateway.pay(sid)
-    order = cancel_order(world.orders, world.gateway, "ord_1", T0, carts=world.carts)
-    assert order.status == Status.PAID
-    assert world.carts.lines("cart_1") == {"book": 1}
-
-
-def test_cancel_after_an_unannounced_async_failure_cancels_the_order(world):
-    sid = world.checkout().session_id
-    world.gateway.pay_async(sid)
-    world.gateway.settle_async(sid, succeeded=False)
-    order = cancel_order(world.orders, world.gateway, "ord_1", T0, carts=world.carts)
-    assert order.status == Status.CANCELLED
-    assert world.orders.get("ord_1").status == Status.CANCELLED
-    assert world.carts.lines("cart_1") == {"mug": 2, "tea": 1, "book": 1}
-
-
-def test_cancel_of_a_paid_order_changes_nothing_but_is_in_the_history(world):
-    world.deliver(world.gateway.pay(world.checkout().session_id))
-    order = cancel_order(world.orders, world.gateway, "ord_1", T0, Source.ADMIN)
-    stored = world.orders.get("ord_1")
-    assert order.status == stored.status == Status.PAID
-    assert stored.history[-1].note.startswith("ignored") and stored.history[-1].source == "admin"
 
 
 # -- apply_gateway_event -----------------------------------------------------

@@ -7,16 +7,22 @@ of a paid order are taken out (`remove_ordered`).
 
 from dataclasses import dataclass, field
 
-from .catalog import MAX_LINES, MAX_QUANTITY
 from .errors import ValidationFailed
+
+# The one quantity rule (SPEC §1): of one product, in a cart line or an
+# order line. The API schema, the shop's forms and the use cases use these.
+MAX_QUANTITY = 99
+MAX_LINES = 50
+QUANTITY_RULE = f"a whole number from 1 to {MAX_QUANTITY}"
+
+
+def is_quantity(quantity):
+    return type(quantity) is int and 1 <= quantity <= MAX_QUANTITY
 
 
 def check_quantity(quantity, name="quantity"):
-    if type(quantity) is not int or not 1 <= quantity <= MAX_QUANTITY:
-        raise ValidationFailed(
-            "the quantity is out of range",
-            {name: f"a whole number from 1 to {MAX_QUANTITY}"},
-        )
+    if not is_quantity(quantity):
+        raise ValidationFailed("the quantity is out of range", {name: QUANTITY_RULE})
 
 
 def check_one_currency(currencies):
@@ -78,7 +84,7 @@ class Cart:
         if product.id not in self.lines and len(self.lines) >= MAX_LINES:
             raise ValidationFailed("the cart is full", {"product_id": f"at most {MAX_LINES} lines"})
         total = self.lines.get(product.id, 0) + quantity
-        if total > MAX_QUANTITY:
+        if not is_quantity(total):
             raise ValidationFailed(
                 "too many of one product",
                 {"quantity": f"at most {MAX_QUANTITY} of one product in all"},

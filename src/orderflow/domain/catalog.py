@@ -8,8 +8,6 @@ from .money import Money, is_currency
 
 # Matched whole (fullmatch): "$" would also accept a trailing newline.
 PRODUCT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
-MAX_QUANTITY = 99
-MAX_LINES = 50
 MAX_UNIT_AMOUNT = 99_999_999  # Stripe's own ceiling for one amount
 
 

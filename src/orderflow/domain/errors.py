@@ -27,13 +27,25 @@ class NotFound(DomainError):
 
 
 class Refused(DomainError):
-    """A rule of the lifecycle refuses the request in the order's state (HTTP 409)."""
+    """A rule refuses the request in the current state (HTTP 409).
+
+    `reason` says why in plain words, fit to be shown to the person who asked.
+    """
 
     code = "conflict"
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+        self.message = reason
+
+
+class RetryRefused(Refused):
+    """The order cannot get a new checkout session (SPEC §2, §3.5)."""
+
+
+class CancelRefused(Refused):
+    """The order cannot be cancelled (SPEC §2)."""
 
 
 class GatewayError(DomainError):

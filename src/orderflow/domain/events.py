@@ -6,6 +6,8 @@ these before any rule sees them, so no gateway type crosses a port.
 
 from dataclasses import dataclass
 
+from .order_parts import SessionStatus
+
 
 class EventKind:
     PAYMENT_SUCCEEDED = "payment_succeeded"
@@ -66,13 +68,26 @@ class GatewayEvent:
     livemode: bool = False
 
 
-# A completed session whose payment is no longer processing because it
-# failed: Stripe keeps the session `complete` and `unpaid` for good, and only
-# its payment intent's status tells a failure from a payment in flight.
-FAILED_INTENT_STATUSES = ("requires_payment_method", "canceled")
-
 ASYNC_FAILURE_CODE = "async_payment_failed"
 ASYNC_FAILURE_REASON = "The payment did not go through after processing."
+
+
+class SessionPayment:
+    """What became of a checkout session's payment, in the domain's words.
+
+    The gateway adapter works it out from its own words (Stripe: the
+    session's `payment_status` and its payment intent's `status`).
+    """
+
+    UNPAID = "unpaid"  # nothing paid yet: an open session, or one that expired
+    PAID = "paid"
+    # Completed with a payment in flight (an async method), or in a state we
+    # do not know: the money may still come.
+    PROCESSING = "processing"
+    # Completed, but its async payment failed: nothing can pay it any more.
+    FAILED = "failed"
+
+    ALL = (UNPAID, PAID, PROCESSING, FAILED)
 
 
 @dataclass(frozen=True)
@@ -80,29 +95,32 @@ class SessionState:
     """A checkout session as the gateway sees it now."""
 
     session_id: str
-    status: str  # open, complete, expired
-    payment_status: str  # paid, unpaid, no_payment_required
+    status: str  # SessionStatus
+    payment: str  # SessionPayment
     order_id: str | None = None
     amount_total: int | None = None
     currency: str | None = None
     payment_intent: str | None = None
     url: str | None = None
-    # The payment intent's own status (processing, requires_payment_method,
-    # succeeded, ...), when the gateway told it.
-    payment_intent_status: str | None = None
+
+    @property
+    def completed_with_payment(self):
+        """Complete, and paid or paying: the customer did all they had to."""
+        return (self.status == SessionStatus.COMPLETE
+                and self.payment in (SessionPayment.PAID, SessionPayment.PROCESSING))
 
     def as_event(self):
         """The event this state implies, or None while nothing has happened."""
         kind, failure = None, {}
-        if self.status == "complete" and self.payment_status in ("paid", "no_payment_required"):
-            kind = EventKind.PAYMENT_SUCCEEDED
-        elif self.status == "complete" and self.payment_intent_status in FAILED_INTENT_STATUSES:
-            kind = EventKind.PAYMENT_FAILED
-            failure = dict(failure_code=ASYNC_FAILURE_CODE, failure_reason=ASYNC_FAILURE_REASON)
-        elif self.status == "complete":
-            # Processing, or a status we do not know: the money may still come.
-            kind = EventKind.PAYMENT_PROCESSING
-        elif self.status == "expired":
+        if self.status == SessionStatus.COMPLETE:
+            kind = {
+                SessionPayment.PAID: EventKind.PAYMENT_SUCCEEDED,
+                SessionPayment.FAILED: EventKind.PAYMENT_FAILED,
+            }.get(self.payment, EventKind.PAYMENT_PROCESSING)
+            if kind == EventKind.PAYMENT_FAILED:
+                failure = dict(failure_code=ASYNC_FAILURE_CODE,
+                               failure_reason=ASYNC_FAILURE_REASON)
+        elif self.status == SessionStatus.EXPIRED:
             kind = EventKind.SESSION_EXPIRED
         if kind is None:
             return None

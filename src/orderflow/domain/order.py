@@ -2,23 +2,31 @@
 
 `Order.apply` is the one place a gateway event changes an order. It is
 deterministic and idempotent per payment: the same news applied twice (a
-webhook and the landing page, say) changes the order once.
+webhook and the landing page, say) changes the order once. The rules it
+dispatches to live by subject: domain/payments.py (money arrives),
+domain/failures.py (a payment fails, a session expires), and below, until
+part two gives them modules of their own, refunds and disputes.
+
+The Order also answers every question that a page, a view or a script asks
+about its lifecycle (domain/questions.py): they ask, never compare statuses.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .errors import Refused
 from .events import EventKind, GatewayEvent, Source
+from .failures import payment_failed, session_expired
 from .money import Money
 from .order_parts import (  # noqa: F401  (re-exported: the order's vocabulary)
-    CheckoutSession, Failure, HistoryEntry, OrderItem, Outcome, Payment, Status,
-    new_order_id,
+    AdminAction, CheckoutSession, CustomerView, Failure, HistoryEntry, OrderItem, Outcome,
+    Payment, SessionStatus, Status, new_order_id,
 )
+from .payments import payment_processing, payment_succeeded
+from .questions import OrderQuestions
 
 
 @dataclass
-class Order:
+class Order(OrderQuestions):
     id: str
     items: tuple
     currency: str
@@ -84,68 +92,60 @@ class Order:
         before = self.status
         if self.sessions:
             self.check_can_retry()
-            previous = self.current_session
-            if previous.state == "open":
-                previous.state = "expired"
+            self.mark_session(self.session_id, SessionStatus.EXPIRED)
         self.sessions.append(session)
         self.status = Status.PENDING
         self.failure = None  # a new attempt; the old failure stays in the history
         note = "checkout started" if len(self.sessions) == 1 else f"retry: attempt {session.attempt}"
         self._record(now, source, None, "checkout.session.created", before, True, note)
 
-    def check_can_retry(self):
-        if self.awaiting_payment:
-            raise Refused("a payment for this order is still processing")
-        if self.status not in Status.RETRYABLE:
-            raise Refused(f"the order is {self.status} and cannot be paid again")
-
-    def check_can_cancel(self):
-        if self.awaiting_payment:
-            raise Refused("a payment for this order is still processing")
-        if self.status not in Status.CANCELLABLE:
-            raise Refused(f"the order is {self.status} and cannot be cancelled")
-
     def cancel(self, now, source=Source.CUSTOMER):
         """Cancel the order; the caller has already expired its open session.
 
         A cancel that reaches a paid (or later) order changes nothing and is
-        kept in the history as ignored (SPEC §2: no regression, ever).
+        kept in the history as ignored (SPEC §2: no regression, ever). One
+        that reaches an expired order changes nothing either (see
+        cancel_refusal). Raises CancelRefused otherwise when refused.
         """
         before = self.status
         if before in Status.SETTLED:
             return self._record(now, source, None, "order.cancel", before, False,
                                 f"ignored: no regression, the order is {before}")
-        self.check_can_cancel()
+        refusal = self.cancel_refusal()
+        if refusal is not None:
+            raise refusal
+        if before == Status.EXPIRED:
+            return Outcome(False, before, before, "the order expired already: nothing can pay it")
         self.status = Status.CANCELLED
-        session = self.current_session
-        if session and session.state == "open":
-            session.state = "expired"
+        self.mark_session(self.session_id, SessionStatus.EXPIRED)
         return self._record(now, source, None, "order.cancel", before, True, "cancelled")
 
     def apply(self, event: GatewayEvent, source, now):
         """Apply one gateway event; always leaves a line in the history."""
         before = self.status
-        handler = {
-            EventKind.PAYMENT_SUCCEEDED: self._payment_succeeded,
-            EventKind.PAYMENT_PROCESSING: self._payment_processing,
-            EventKind.PAYMENT_FAILED: self._payment_failed,
-            EventKind.SESSION_EXPIRED: self._session_expired,
-            EventKind.REFUNDED: self._refunded,
-            EventKind.DISPUTE_OPENED: self._dispute_opened,
+        rule = {
+            EventKind.PAYMENT_SUCCEEDED: payment_succeeded,
+            EventKind.PAYMENT_PROCESSING: payment_processing,
+            EventKind.PAYMENT_FAILED: payment_failed,
+            EventKind.SESSION_EXPIRED: session_expired,
+            # Part two moves these to domain/refunds.py and domain/disputes.py.
+            EventKind.REFUNDED: refunded,
+            EventKind.DISPUTE_OPENED: dispute_opened,
         }.get(event.kind)
-        if handler is None:
+        if rule is None:
             applied, note = False, "ignored: event type not handled"
         else:
-            applied, note = handler(event, now)
+            applied, note = rule(self, event, now)
         if not applied and event.id is None:
             # News learnt by asking the gateway (a landing page reloaded, a
             # reconciliation pass) that changes nothing leaves no trace.
             return Outcome(False, before, self.status, note)
         return self._record(now, source, event.id, event.type, before, applied, note)
 
-    # -- rules -------------------------------------------------------------
+    # -- for the rules -----------------------------------------------------
 
-    def _known_payment(self, event):
+    def known_payment(self, event):
+        """The recorded payment that `event` is about, or None."""
         for p in ([self.payment] if self.payment else []) + self.duplicate_payments:
             if event.session_id and event.session_id == p.session_id:
                 return p
@@ -153,162 +153,20 @@ class Order:
                 return p
         return None
 
-    def _payment_succeeded(self, event, now):
-        if self._known_payment(event):
-            return False, "ignored: this payment is already recorded"
-        self._mark_session(event.session_id, "complete")
-        payment = Payment(
-            amount_received=event.amount if event.amount is not None else 0,
-            currency=event.currency or "",
-            payment_intent=event.payment_intent,
-            session_id=event.session_id,
-            paid_at=now,
-        )
-        if self.status in Status.SETTLED:
-            self.duplicate_payments.append(payment)
-            return True, "duplicate payment recorded: it needs a refund"
-        self._stop_awaiting()
-        self.payment = payment
-        if event.amount != self.total or event.currency != self.currency:
-            self.status = Status.NEEDS_REVIEW
-            self.review_reason = (
-                f"received {event.amount} {event.currency}, "
-                f"expected {self.total} {self.currency}"
-            )
-            return True, f"needs review: {self.review_reason}"
-        self.status = Status.PAID
-        self.failure = None
-        return True, "paid"
-
-    def _payment_processing(self, event, now):
-        if self.status not in (Status.PENDING, Status.FAILED):
-            return False, f"ignored: the order is {self.status}"
-        if self._known_payment(event):
-            return False, "ignored: this payment is already recorded"
-        if self.awaiting_payment:
-            return False, "ignored: already awaiting payment"
-        session = self.session(event.session_id) if event.session_id else None
-        if session is not None and session.payment_failed:
-            # Stripe keeps saying "complete, unpaid" after the async payment
-            # failed; a late `completed` webhook says the same.
-            return False, "ignored: the payment of this session failed already"
-        self._mark_session(event.session_id, "complete")
-        self.status = Status.PENDING
-        self.awaiting_payment = True
-        self.awaiting_intent = event.payment_intent
-        # News learnt by asking the gateway has no time of its own: it was
-        # true when we asked.
-        self.awaiting_since = event.created if event.created is not None else int(now.timestamp())
-        self.failure = None
-        return True, "awaiting payment"
-
-    def _payment_failed(self, event, now):
-        session = self.session(event.session_id) if event.session_id else None
-        if session is not None:
-            # A failure naming a session (async_payment_failed, or the gateway
-            # asked now) is that completed session's final word.
-            if session.payment_failed:
-                return False, "ignored: this session's failure is already recorded"
-            session.payment_failed = True
-            session.state = "complete"
-        if self.status not in (Status.PENDING, Status.FAILED):
-            return False, f"ignored: no regression, the order is {self.status}"
-        stale = self._stale_failure(event, session)
-        if stale:
-            return False, f"ignored: {stale}"
-        self._stop_awaiting()
-        self.status = Status.FAILED
-        self.failure = Failure(
-            code=event.failure_code or "payment_failed",
-            reason=event.failure_reason or "The payment was not completed.",
-        )
-        return True, f"failed: {self.failure.reason}"
-
-    def _session_expired(self, event, now):
-        current = self.session_id
-        self._mark_session(event.session_id, "expired")
-        if event.session_id != current:
-            return False, "ignored: an earlier session expired"
-        if self.status not in (Status.PENDING, Status.FAILED) or self.awaiting_payment:
-            return False, f"ignored: no regression, the order is {self.status}"
-        self.status = Status.EXPIRED
-        return True, "expired"
-
-    def _refunded(self, event, now):
-        duplicate = next(
-            (p for p in self.duplicate_payments
-             if event.payment_intent and p.payment_intent == event.payment_intent),
-            None,
-        )
-        if duplicate is not None:
-            if (event.amount_refunded or 0) <= duplicate.amount_refunded:
-                return False, "ignored: refund already recorded"
-            duplicate.amount_refunded = event.amount_refunded
-            return True, "refund of the duplicate payment recorded"
-        if self.payment is None or not self._is_own_payment(event):
-            return False, "ignored: not a payment of this order"
-        refunded = event.amount_refunded or 0
-        if refunded <= self.payment.amount_refunded:
-            return False, "ignored: refund already recorded"
-        if self.status not in (Status.PAID, Status.PARTIALLY_REFUNDED):
-            # In review or disputed the status stays for a person to settle,
-            # but the money that went back is recorded.
-            self.payment.amount_refunded = refunded
-            return True, f"{refunded} refunded; the order stays {self.status}"
-        self.payment.amount_refunded = refunded
-        if refunded >= self.payment.amount_received:
-            self.status = Status.REFUNDED
-        else:
-            self.status = Status.PARTIALLY_REFUNDED
-        return True, f"{refunded} refunded"
-
-    def _dispute_opened(self, event, now):
-        if any(event.payment_intent and p.payment_intent == event.payment_intent
-               for p in self.duplicate_payments):
-            return True, "dispute opened on the duplicate payment"
-        if self.status not in (Status.PAID, Status.PARTIALLY_REFUNDED):
-            return False, f"ignored: the order is {self.status}"
-        self.status = Status.DISPUTED
-        self.dispute_reason = event.failure_reason
-        return True, "dispute opened"
-
-    # -- helpers -----------------------------------------------------------
-
-    def _stale_failure(self, event, session):
-        """Why a failure does not concern the attempt in progress, or None."""
-        current = self.current_session
-        if session is not None and session is not current:
-            return "an earlier session's payment failed"
-        # payment_intent.payment_failed names no session: its time places it.
-        # Stripe's times are whole seconds, ours are not, hence the rounding.
-        if event.session_id is None and event.created is not None:
-            if current is not None and event.created < int(current.created_at.timestamp()):
-                return "a failure from before the current session"
-            if (self.awaiting_payment and self.awaiting_since is not None
-                    and event.created <= self.awaiting_since):
-                # A card declined before the customer switched to an async
-                # method in the same session (same intent). In the same second
-                # too: switching takes longer, and a real failure of the
-                # processing payment also comes as async_payment_failed.
-                return "a decline from before the payment started processing"
-        if (self.awaiting_payment and self.awaiting_intent and event.payment_intent
-                and event.payment_intent != self.awaiting_intent):
-            return "an earlier attempt failed; a payment is still processing"
-        return None
-
-    def _is_own_payment(self, event):
+    def is_own_payment(self, event):
         """False only when both intents are known and differ."""
         return not (event.payment_intent and self.payment.payment_intent
                     and event.payment_intent != self.payment.payment_intent)
 
-    def _stop_awaiting(self):
+    def stop_awaiting(self):
         self.awaiting_payment = False
         self.awaiting_intent = None
         self.awaiting_since = None
 
-    def _mark_session(self, session_id, state):
+    def mark_session(self, session_id, state):
+        """Note a session's new SessionStatus; a complete session stays complete."""
         session = self.session(session_id) if session_id else None
-        if session is not None and session.state != "complete":
+        if session is not None and session.state != SessionStatus.COMPLETE:
             session.state = state
 
     def _record(self, now, source, event_id, event_type, before, applied, note):
@@ -319,6 +177,47 @@ class Order:
         if applied:
             self.date_modified = now
         return Outcome(applied, before, self.status, note)
+
+
+# -- after the payment ---------------------------------------------------------
+
+def refunded(order, event, now):
+    duplicate = next(
+        (p for p in order.duplicate_payments
+         if event.payment_intent and p.payment_intent == event.payment_intent),
+        None,
+    )
+    if duplicate is not None:
+        if (event.amount_refunded or 0) <= duplicate.amount_refunded:
+            return False, "ignored: refund already recorded"
+        duplicate.amount_refunded = event.amount_refunded
+        return True, "refund of the duplicate payment recorded"
+    if order.payment is None or not order.is_own_payment(event):
+        return False, "ignored: not a payment of this order"
+    amount = event.amount_refunded or 0
+    if amount <= order.payment.amount_refunded:
+        return False, "ignored: refund already recorded"
+    order.payment.amount_refunded = amount
+    if order.status not in Status.REFUNDABLE:
+        # In review or disputed the status stays for a person to settle,
+        # but the money that went back is recorded.
+        return True, f"{amount} refunded; the order stays {order.status}"
+    if amount >= order.payment.amount_received:
+        order.status = Status.REFUNDED
+    else:
+        order.status = Status.PARTIALLY_REFUNDED
+    return True, f"{amount} refunded"
+
+
+def dispute_opened(order, event, now):
+    if any(event.payment_intent and p.payment_intent == event.payment_intent
+           for p in order.duplicate_payments):
+        return True, "dispute opened on the duplicate payment"
+    if order.status not in Status.REFUNDABLE:
+        return False, f"ignored: the order is {order.status}"
+    order.status = Status.DISPUTED
+    order.dispute_reason = event.failure_reason
+    return True, "dispute opened"
 
 
 def build_order(order_id, products_and_quantities, email, now, cart_id=None):

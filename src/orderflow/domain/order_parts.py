@@ -1,7 +1,9 @@
-"""The values an order is made of, and its statuses.
+"""The values an order is made of, and its vocabulary.
 
-These classes are stored inside each order in ZODB: their module path and
-names are part of the stored schema.
+The dataclasses here are stored inside each order in ZODB: their module
+path and names are part of the stored schema. The constant classes
+(Status, SessionStatus, CustomerView, AdminAction) are not: only their
+string values are stored.
 """
 
 from dataclasses import dataclass
@@ -27,6 +29,48 @@ class Status:
     PAYABLE = (PENDING, FAILED, CANCELLED, EXPIRED)
     RETRYABLE = (PENDING, FAILED, CANCELLED, EXPIRED)
     CANCELLABLE = (PENDING, FAILED)
+    # The gateway may know more than we do: a landing page or a
+    # reconciliation asks it about these.
+    UNSETTLED = (PENDING, FAILED)
+    REFUNDABLE = (PAID, PARTIALLY_REFUNDED)
+    # What a customer is told, by status (CustomerView).
+    RECEIVED = (PAID, PARTIALLY_REFUNDED, REFUNDED, DISPUTED)
+
+    @classmethod
+    def known(cls, word):
+        """Whether `word` (a filter typed in a page, say) names a status."""
+        return word in cls.ALL
+
+
+class SessionStatus:
+    """A checkout session's state, ours and the gateway's (Stripe's words
+    happen to be the same). Plain strings, like Status: they are stored in
+    every CheckoutSession, and a string needs no class to unpickle."""
+
+    OPEN = "open"
+    COMPLETE = "complete"
+    EXPIRED = "expired"
+
+    ALL = (OPEN, COMPLETE, EXPIRED)
+
+
+class CustomerView:
+    """What a customer page says about an order's payment (Order.customer_view)."""
+
+    CONFIRMING = "confirming"
+    PAID = "paid"
+    IN_REVIEW = "in_review"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class AdminAction:
+    """What an admin may do with an order (Order.admin_actions)."""
+
+    RECONCILE = "reconcile"
+    CANCEL = "cancel"
+    REFUND = "refund"
 
 
 def new_order_id():
@@ -53,7 +97,7 @@ class CheckoutSession:
     created_at: datetime
     url: str | None = None
     expires_at: int | None = None
-    state: str = "open"  # open, complete, expired
+    state: str = SessionStatus.OPEN
     # Its payment failed after the session completed (an async method that
     # bounced): nothing can pay this session any more, so later "processing"
     # news of it is stale. A class default, so sessions stored before this

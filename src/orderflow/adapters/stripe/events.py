@@ -15,8 +15,10 @@ import stripe
 
 from ...domain.errors import InvalidWebhook
 from ...domain.events import (
-    ASYNC_FAILURE_CODE, ASYNC_FAILURE_REASON, EventKind, GatewayEvent, SessionState,
+    ASYNC_FAILURE_CODE, ASYNC_FAILURE_REASON, EventKind, GatewayEvent, SessionPayment,
+    SessionState,
 )
+from ...domain.order_parts import SessionStatus
 
 DEFAULT_TOLERANCE = 300
 
@@ -132,7 +134,7 @@ def _session_fields(obj):
 
 
 def _session_completed(obj):
-    paid = obj.get("payment_status") in ("paid", "no_payment_required")
+    paid = obj.get("payment_status") in PAID_STATUSES
     kind = EventKind.PAYMENT_SUCCEEDED if paid else EventKind.PAYMENT_PROCESSING
     return kind, _session_fields(obj)
 
@@ -202,6 +204,28 @@ def translate(event):
     )
 
 
+# Stripe's words for a session, and for its payment: translated here so that
+# no rule sees them.
+SESSION_STATUSES = {"open": SessionStatus.OPEN, "complete": SessionStatus.COMPLETE,
+                    "expired": SessionStatus.EXPIRED}
+PAID_STATUSES = ("paid", "no_payment_required")
+# A completed session whose payment is no longer processing because it
+# failed: Stripe keeps the session `complete` and `unpaid` for good, and only
+# its payment intent's status tells a failure from a payment in flight.
+FAILED_INTENT_STATUSES = ("requires_payment_method", "canceled")
+
+
+def _session_payment(obj):
+    if obj.get("payment_status") in PAID_STATUSES:
+        return SessionPayment.PAID
+    if obj.get("status") != "complete":
+        return SessionPayment.UNPAID
+    if _status(obj.get("payment_intent")) in FAILED_INTENT_STATUSES:
+        return SessionPayment.FAILED
+    # Processing, or an intent status we do not know: the money may still come.
+    return SessionPayment.PROCESSING
+
+
 def session_state(obj):
     """A SessionState from a Stripe checkout session as a dict.
 
@@ -210,12 +234,12 @@ def session_state(obj):
     """
     return SessionState(
         session_id=obj["id"],
-        status=obj.get("status") or "open",
-        payment_status=obj.get("payment_status") or "unpaid",
+        # A status we do not know says nothing has happened yet.
+        status=SESSION_STATUSES.get(obj.get("status"), SessionStatus.OPEN),
+        payment=_session_payment(obj),
         order_id=_metadata_order(obj),
         amount_total=_int(obj.get("amount_total")),
         currency=obj.get("currency"),
         payment_intent=_id(obj.get("payment_intent")),
         url=obj.get("url"),
-        payment_intent_status=_status(obj.get("payment_intent")),
     )
