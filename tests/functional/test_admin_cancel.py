@@ -55,7 +55,8 @@ def test_a_cancel_that_finds_the_order_paid_clears_the_customers_cart(admin, cus
     form = cancel_form(admin.http, order.id)
     admin.gateway.pay(session_id)  # paid, its webhook not yet arrived
     page = form.submit(status=303).follow()
-    assert "Not cancelled: the order is paid." in page.text
+    assert ("Not cancelled: a payment for this order is already completed: "
+            "the order is paid.") in page.text
     assert admin.order(order.id).status == "paid"
     assert customer.cart_lines() == {}
 

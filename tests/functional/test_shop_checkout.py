@@ -175,10 +175,11 @@ def test_try_again_after_a_payment_that_was_never_announced_shows_it_paid(shop, 
     order, session_id = customer.checkout()
     page = shop.http.get(f"/checkout/cancel?order_id={order.id}")
     shop.gateway.pay(session_id)  # paid in another tab; no webhook yet
-    answer = _form(page, "/checkout/retry").submit(status=303)
-    assert answer.location.endswith(f"/checkout/success?session_id={session_id}")
-    assert shop.order(order.id).status == "paid"
-    assert "Payment received" in answer.follow().text
+    answer = _form(page, "/checkout/retry").submit(status=409)
+    assert shop.order(order.id).status == "paid"  # learnt, and kept with the 409
+    assert "This order is paid" in answer.text
+    assert f'href="/checkout/success?session_id={session_id}"' in answer.text
+    assert "Payment received" in shop.http.get(f"/checkout/success?session_id={session_id}")
 
 
 def test_try_again_after_an_unannounced_payment_clears_the_ordered_cart_lines(shop, customer):
@@ -186,7 +187,7 @@ def test_try_again_after_an_unannounced_payment_clears_the_ordered_cart_lines(sh
     order, session_id = customer.checkout()
     page = shop.http.get(f"/checkout/cancel?order_id={order.id}")
     late = shop.gateway.pay(session_id)  # paid in another tab; no webhook yet
-    _form(page, "/checkout/retry").submit(status=303)
+    _form(page, "/checkout/retry").submit(status=409)
     assert shop.order(order.id).status == "paid"
     assert customer.cart_lines() == {}
     shop.deliver_all(late)
@@ -198,7 +199,7 @@ def test_cancelling_an_order_paid_unannounced_clears_the_ordered_cart_lines(shop
     order, session_id = customer.checkout()
     page = shop.http.get(f"/checkout/cancel?order_id={order.id}")
     shop.gateway.pay(session_id)  # no webhook yet
-    _form(page, "/checkout/cancel-order").submit(status=303)
+    _form(page, "/checkout/cancel-order").submit(status=409)
     assert shop.order(order.id).status == "paid"
     assert customer.cart_lines() == {}
 
@@ -226,7 +227,7 @@ def test_cancelling_an_order_paid_meanwhile_leaves_it_paid(shop, customer):
     order, session_id = customer.checkout()
     page = shop.http.get(f"/checkout/cancel?order_id={order.id}")
     shop.deliver_all(shop.gateway.pay(session_id))
-    answer = _form(page, "/checkout/cancel-order").submit(status=303).follow()
+    answer = _form(page, "/checkout/cancel-order").submit(status=409)
     assert "This order is paid" in answer.text
     assert shop.order(order.id).status == "paid"
 

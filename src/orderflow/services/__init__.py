@@ -1,11 +1,14 @@
 """Use cases: plain values and ports in, a small result out. They never commit."""
 
-from .checkout import CheckoutSettings, CheckoutStarted, cancel_order, retry_checkout, start_checkout
-from .payments import EventOutcome, apply_gateway_event, sync_session
+from .checkout import (
+    Cancellation, CheckoutSettings, CheckoutStarted, Retry, cancel_order, retry_checkout,
+    start_checkout,
+)
+from .payments import EventOutcome, Landing, apply_gateway_event, land, sync_session
 from .queries import get_order, get_order_by_session
 
 __all__ = [
-    "CheckoutSettings", "CheckoutStarted", "EventOutcome", "apply_gateway_event",
-    "cancel_order", "get_order", "get_order_by_session", "retry_checkout",
-    "start_checkout", "sync_session",
+    "Cancellation", "CheckoutSettings", "CheckoutStarted", "EventOutcome", "Landing", "Retry",
+    "apply_gateway_event", "cancel_order", "get_order", "get_order_by_session", "land",
+    "retry_checkout", "start_checkout", "sync_session",
 ]

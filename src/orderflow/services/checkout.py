@@ -4,11 +4,11 @@ from dataclasses import dataclass
 import hashlib
 import json
 
-from ..domain.cart import check_one_currency
-from ..domain.catalog import MAX_LINES, MAX_QUANTITY
-from ..domain.errors import NotFound, ValidationFailed
+from ..domain.cart import MAX_LINES, MAX_QUANTITY, check_one_currency, is_quantity
+from ..domain.errors import CancelRefused, NotFound, RetryRefused, ValidationFailed
 from ..domain.events import Source
-from ..domain.order import CheckoutSession, Status, build_order
+from ..domain.order import CheckoutSession, Order, SessionStatus, build_order
+from ..domain.order_parts import Outcome
 from .payments import apply_state
 from .queries import get_order
 
@@ -36,6 +36,36 @@ class CheckoutStarted:
     order_id: str
     session_id: str
     url: str
+
+
+# A refusal is a value that these use cases return, not an exception that
+# they raise: asking the gateway on the way may have taught us that the
+# order was paid meanwhile, and that news must be committed with the answer
+# "refused" (an exception would roll it back). The domain raises the same
+# RetryRefused / CancelRefused when one of its commands is called against
+# its rules; the web adapter maps an escaped one to 409 as well.
+
+
+@dataclass(frozen=True)
+class Retry:
+    """What retry_checkout did: a new session (`started`) or `refused`."""
+
+    order: Order
+    started: CheckoutStarted | None = None
+    refused: RetryRefused | None = None
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """What cancel_order did: `outcome` of the cancel, or `refused`."""
+
+    order: Order
+    outcome: Outcome | None = None
+    refused: CancelRefused | None = None
+
+    @property
+    def cancelled(self):
+        return self.outcome is not None and self.outcome.applied
 
 
 def idempotency_key(order, attempt, expires_at):
@@ -68,13 +98,13 @@ def price_lines(catalog, lines):
         product = catalog.get(line.product_id)
         if product is None or not product.active:
             fields[f"items.{n}.id"] = f"unknown product: {line.product_id}"
-        elif type(line.quantity) is not int or not 1 <= line.quantity <= MAX_QUANTITY:
+        elif not is_quantity(line.quantity):
             fields[f"items.{n}.quantity"] = f"from 1 to {MAX_QUANTITY}"
         elif product.id in seen:
             # The same product twice is one line with the summed quantity.
             at = seen[product.id]
             quantity = priced[at][1] + line.quantity
-            if quantity > MAX_QUANTITY:
+            if not is_quantity(quantity):
                 fields[f"items.{n}.quantity"] = f"from 1 to {MAX_QUANTITY} in all"
             priced[at] = (product, quantity)
         else:
@@ -117,62 +147,57 @@ def _open_session(gateway, settings, order, now, source):
 def _close_current_session(orders, gateway, order, source, now, carts=None):
     """Expire the open session at the gateway; apply what it says if it moved on.
 
-    Returns False when the gateway showed that the session was paid or is
-    processing meanwhile: then the caller must not go on. A session whose
-    async payment failed is applied as a failure, and the caller goes on.
+    The gateway may show that the session was paid, is processing, or that
+    its async payment failed meanwhile: that news is applied to the order,
+    and the caller asks the order again whether it may go on.
     """
     session = order.current_session
-    if session is None or session.state != "open":
-        return True
+    if session is None or session.state != SessionStatus.OPEN:
+        return
     try:
         state = gateway.expire_session(session.id)
     except NotFound:
         # The gateway has no such session (the development gateway forgets
         # its sessions on restart): nothing can pay it any more.
-        return True
-    if state.status == "complete":
+        return
+    if state.status == SessionStatus.COMPLETE:
         apply_state(orders, order, state, source, now, carts)
-        return not (order.status in Status.SETTLED or order.awaiting_payment)
-    return True
 
 
 def retry_checkout(orders, gateway, settings, order_id, now, source=Source.RETRY, carts=None):
     """A new session for an unpaid order; the previous one is expired first.
 
-    Returns None, without raising, when expiring showed that the customer
-    paid (or started an async payment) meanwhile: that news is applied and
-    must be committed, so the caller answers "refused" without rolling back.
-    `carts` lets a payment found that way clear the ordered cart lines.
+    Returns a Retry: `started`, or `refused` when the order refuses a new
+    session, also when expiring the old one showed that the customer paid
+    (or started an async payment) meanwhile; that news is applied, and
+    kept by the caller's commit. `carts` lets a payment found that way
+    clear the ordered cart lines. NotFound for an unknown order.
     """
     order = get_order(orders, order_id)
-    order.check_can_retry()
-    if not _close_current_session(orders, gateway, order, source, now, carts):
-        return None
+    if order.can_retry:
+        _close_current_session(orders, gateway, order, source, now, carts)
+    refusal = order.retry_refusal()
+    if refusal is not None:
+        return Retry(order, refused=refusal)
     started = _open_session(gateway, settings, order, now, source)
     orders.save(order)
-    return started
+    return Retry(order, started=started)
 
 
 def cancel_order(orders, gateway, order_id, now, source=Source.CUSTOMER, carts=None):
     """Cancel an unpaid order, after making its open session unpayable.
 
-    Returns the order; if the gateway showed that it was paid meanwhile the
-    order is returned in that state, not cancelled (see retry_checkout).
+    Returns a Cancellation. When the gateway shows that the order was paid
+    meanwhile, that news is applied (and committed) and the cancel refused;
+    a cancel reaching a paid order is kept in its history as ignored.
     """
     order = get_order(orders, order_id)
-    if order.status in Status.SETTLED:
-        # Paid meanwhile: nothing to cancel, but the history keeps the attempt.
-        order.cancel(now, source)
-        orders.save(order)
-        return order
-    if order.status == Status.EXPIRED:
-        # Closed already, and nothing can pay it: what the cancel wanted. This
-        # is also a cancel re-run after its own session's `expired` webhook
-        # committed first (expiring the session makes Stripe send one).
-        return order
-    order.check_can_cancel()
-    if not _close_current_session(orders, gateway, order, source, now, carts):
-        return order
-    order.cancel(now, source)
+    if order.cancel_refusal() is None:
+        # The session first: once nothing can pay it, nothing undoes the cancel.
+        _close_current_session(orders, gateway, order, source, now, carts)
+    try:
+        outcome = order.cancel(now, source)
+    except CancelRefused as refusal:
+        return Cancellation(order, refused=refusal)
     orders.save(order)
-    return order
+    return Cancellation(order, outcome, refused=order.cancel_refusal() if order.settled else None)

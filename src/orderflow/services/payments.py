@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 
+from ..domain.errors import GatewayError, NotFound
 from ..domain.events import EventKind, Source
-from ..domain.order import Status
+from ..domain.order import Order, Status
 from ..ports.repositories import EventRecord
+from .queries import get_order_by_session
 
 
 @dataclass(frozen=True)
@@ -86,3 +88,36 @@ def sync_session(orders, gateway, order, session_id, source, now, carts=None):
     each payment once, whichever path brings it first.
     """
     return apply_state(orders, order, gateway.retrieve_session(session_id), source, now, carts)
+
+
+@dataclass(frozen=True)
+class Landing:
+    """The success page of one session, in the order's words."""
+
+    order: Order
+    session_id: str
+    view: str  # a CustomerView
+    keep_polling: bool
+    gateway_error: str | None = None  # why the gateway could not be asked
+
+
+def land(orders, gateway, session_id, now, carts=None):
+    """What the success page of `session_id` shows (SPEC §3.6, §11).
+
+    An unsettled order first asks the gateway about the session and applies
+    the answer through the webhook's rules (Stripe's "fulfil on the landing
+    page too"); then the order says, given that answer, whether the page
+    says "confirming" and polls. NotFound when no order has this session.
+    """
+    order = get_order_by_session(orders, session_id)
+    state, error = None, None
+    if order.unsettled:
+        try:
+            state = gateway.retrieve_session(session_id)
+        except (GatewayError, NotFound) as failure:
+            # The webhook, or the page's polling, will bring the news instead.
+            error = failure.message
+        else:
+            apply_state(orders, order, state, Source.LANDING_PAGE, now, carts)
+    return Landing(order, session_id, order.landing_view(session_id, state),
+                   order.keep_polling(session_id, state), error)

@@ -79,9 +79,11 @@ def hosted_checkout_action(request):
     courier = request.registry["orderflow.dev_courier"]
     sid = session["id"]
     if action == "pay":
-        # The charge completes at the "processor" a moment later, as with a
-        # real card: until then the success page honestly says "confirming".
-        courier.later(lambda: gateway.pay(sid))
+        # As at Stripe, the session is complete (and paid) before the
+        # customer is sent to the success page, which can learn it there;
+        # only the webhook comes a moment later.
+        deliveries = gateway.pay(sid)
+        courier.later(lambda: deliveries)
     elif action == "decline":
         deliveries = gateway.decline(sid)
         courier.later(lambda: deliveries)

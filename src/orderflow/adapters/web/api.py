@@ -132,19 +132,14 @@ def order(request):
 @view_config(route_name="api.retry", request_method="POST", renderer="json",
              require_csrf=False)
 def retry_session(request):
-    orders = request.find_service(OrderRepository)
-    started = retry_checkout(
-        orders, request.find_service(PaymentGateway), request.find_service(CheckoutSettings),
-        request.matchdict["order_id"], request.now, carts=request.find_service(Carts),
+    result = retry_checkout(
+        request.find_service(OrderRepository), request.find_service(PaymentGateway),
+        request.find_service(CheckoutSettings), request.matchdict["order_id"], request.now,
+        carts=request.find_service(Carts),
     )
-    if started is None:
-        # The old session turned out to be paid or processing: that news is
-        # kept (no exception, so the transaction commits) and retry refused.
-        order = orders.get(request.matchdict["order_id"])
-        if order.awaiting_payment:
-            message = "a payment for this order is already processing"
-        else:
-            message = f"a payment for this order is already completed: the order is {order.status}"
-        return json_error(request, 409, "conflict", message)
+    if result.refused:
+        # Answered, not raised: what the gateway showed on the way (the old
+        # session paid or processing) is committed with the refusal.
+        return json_error(request, 409, result.refused.code, result.refused.reason)
     request.response.status_int = 201
-    return started_json(started)
+    return started_json(result.started)

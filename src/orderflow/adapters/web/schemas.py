@@ -2,7 +2,7 @@
 
 import colander
 
-from ...domain.catalog import MAX_LINES
+from ...domain.cart import MAX_LINES, MAX_QUANTITY
 from ...domain.errors import ValidationFailed
 
 
@@ -24,7 +24,7 @@ class Item(colander.MappingSchema):
     # Anything else an item carries (a price, a title) is ignored:
     # prices come from the catalog.
     id = colander.SchemaNode(colander.String(), validator=colander.Length(1, 64))
-    quantity = colander.SchemaNode(StrictInt(), validator=colander.Range(1, 99))
+    quantity = colander.SchemaNode(StrictInt(), validator=colander.Range(1, MAX_QUANTITY))
 
     def __init__(self, *args, **kw):
         super().__init__(colander.Mapping(unknown="ignore"), *args, **kw)

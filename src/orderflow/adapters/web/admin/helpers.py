@@ -28,7 +28,7 @@ def flags(order):
     found = []
     if order.duplicate_payments:
         found.append("duplicate payment" + (" (needs refund)" if order.needs_refund else ""))
-    if order.status == "needs_review" or order.review_reason:
+    if order.needs_review:
         found.append("needs review")
     if order.awaiting_payment:
         found.append("awaiting payment")

@@ -3,9 +3,9 @@
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
-from ....domain.errors import GatewayError, Refused
+from ....domain.errors import GatewayError
 from ....domain.events import Source
-from ....domain.order import Status
+from ....domain.order import AdminAction, Status
 from ....ports import Carts, OrderRepository, PaymentGateway
 from ....ports.users import OrderListing
 from ....services import cancel_order
@@ -31,7 +31,7 @@ def optional_service(request, iface):
 def orders_list(request):
     listing = request.find_service(OrderListing)
     status = text(request.params, "status")
-    status = status if status in Status.ALL else ""
+    status = status if Status.known(status) else ""
     query = text(request.params, "q").strip()[:200]
     cursor = text(request.params, "cursor")[:200]
     if query:
@@ -63,7 +63,7 @@ def order_detail(request):
 def detail_values(request, order, error=None):
     return page(
         request, order=order, history=list(reversed(order.history)), error=error,
-        can_cancel=order.status in Status.CANCELLABLE and not order.awaiting_payment,
+        can_cancel=AdminAction.CANCEL in order.admin_actions,
     )
 
 
@@ -94,15 +94,17 @@ def order_cancel(request):
     orders = request.find_service(OrderRepository)
     order = _order(request)
     try:
-        order = cancel_order(orders, request.find_service(PaymentGateway), order.id,
-                             request.now, source=Source.ADMIN,
-                             carts=optional_service(request, Carts))
-    except (Refused, GatewayError) as error:
-        request.response.status_int = 409 if isinstance(error, Refused) else 502
+        result = cancel_order(orders, request.find_service(PaymentGateway), order.id,
+                              request.now, source=Source.ADMIN,
+                              carts=optional_service(request, Carts))
+    except GatewayError as error:
+        request.response.status_int = 502
         return detail_values(request, orders.get(order.id), error=error.message)
-    if order.status == Status.CANCELLED:
+    if result.refused:
+        # Perhaps paid meanwhile, as the gateway just showed: that news is kept.
+        request.session.flash(f"Not cancelled: {result.refused.reason}.")
+    elif result.cancelled:
         request.session.flash("The order is cancelled.")
     else:
-        # The gateway showed it paid meanwhile: that news was applied instead.
-        request.session.flash(f"Not cancelled: the order is {order.status}.")
+        request.session.flash(f"Nothing to cancel: {result.outcome.note}.")
     return HTTPSeeOther(request.route_url("admin.order", order_id=order.id))

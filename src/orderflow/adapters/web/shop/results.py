@@ -3,6 +3,7 @@
 GETs change nothing, except that the success page of a still pending (or
 failed) order first asks the gateway and applies the answer through the
 webhook's rules (SPEC §3.6, Stripe's "fulfil on the landing page too").
+What a page says and offers is the order's answer (domain/questions.py).
 """
 
 import logging
@@ -10,11 +11,10 @@ import logging
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
-from ....domain.errors import GatewayError, NotFound, Refused
-from ....domain.events import Source
-from ....domain.order import Status
+from ....domain.errors import GatewayError, NotFound
+from ....domain.order import CustomerView
 from ....ports import Carts, OrderRepository, PaymentGateway
-from ....services import CheckoutSettings, cancel_order, retry_checkout, sync_session
+from ....services import CheckoutSettings, cancel_order, land, retry_checkout
 from ..forms import text
 from .common import TEMPLATES, page_values
 
@@ -27,11 +27,10 @@ def not_found_page(request, message):
 
 
 def order_values(request, order, **values):
+    values.setdefault("view", order.customer_view)
     return page_values(
-        request, order=order, Status=Status,
-        can_retry=order.status in Status.RETRYABLE and not order.awaiting_payment,
-        can_cancel=order.status in Status.CANCELLABLE and not order.awaiting_payment,
-        **values,
+        request, order=order, View=CustomerView,
+        can_retry=order.can_retry, can_cancel=order.can_cancel, **values,
     )
 
 
@@ -39,21 +38,17 @@ def order_values(request, order, **values):
              renderer=TEMPLATES + "success.jinja2")
 def success(request):
     session_id = text(request.GET, "session_id")
-    orders = request.find_service(OrderRepository)
-    order = orders.by_session(session_id) if session_id else None
-    if order is None:
+    try:
+        landing = land(request.find_service(OrderRepository),
+                       request.find_service(PaymentGateway), session_id, request.now,
+                       carts=request.find_service(Carts))
+    except NotFound:
         request.override_renderer = TEMPLATES + "not_found.jinja2"
         return not_found_page(request, "We could not find a payment with this link.")
-    # A failed order asks too: a declined card leaves the session open, and
-    # the next card may have paid it before its webhook arrives.
-    if order.status in (Status.PENDING, Status.FAILED):
-        try:
-            sync_session(orders, request.find_service(PaymentGateway), order, session_id,
-                         Source.LANDING_PAGE, request.now, carts=request.find_service(Carts))
-        except (GatewayError, NotFound) as error:
-            # The webhook or the polling below will bring the news instead.
-            log.warning("landing page could not ask the gateway: %s", error.message)
-    return order_values(request, order, session_id=session_id)
+    if landing.gateway_error:
+        log.warning("landing page could not ask the gateway: %s", landing.gateway_error)
+    return order_values(request, landing.order, session_id=session_id, view=landing.view,
+                        keep_polling=landing.keep_polling)
 
 
 @view_config(route_name="shop.cancel", request_method="GET",
@@ -69,8 +64,8 @@ def cancel(request):
 def _act_on_posted_order(request, act):
     """Run `act(orders, order)` for the order of a cancel-page form.
 
-    A refusal or a gateway failure shows the cancel page again with the
-    message; nothing was written before either is raised.
+    A gateway failure shows the cancel page again with the message; nothing
+    was written before it is raised.
     """
     orders = request.find_service(OrderRepository)
     order = orders.get(text(request.POST, "order_id"))
@@ -79,23 +74,29 @@ def _act_on_posted_order(request, act):
         return not_found_page(request, "We could not find this order.")
     try:
         return act(orders, order)
-    except (Refused, GatewayError) as error:
-        request.response.status_int = 409 if isinstance(error, Refused) else 502
+    except GatewayError as error:
+        request.response.status_int = 502
         return order_values(request, orders.get(order.id), error=error.message)
+
+
+def refused_page(request, result):
+    """409: the cancel page, telling the order as it is now and why not."""
+    request.override_renderer = TEMPLATES + "cancel.jinja2"
+    request.response.status_int = 409
+    return order_values(request, result.order, error=result.refused.reason)
 
 
 @view_config(route_name="shop.retry", request_method="POST",
              renderer=TEMPLATES + "cancel.jinja2")
 def retry(request):
     def act(orders, order):
-        started = retry_checkout(orders, request.find_service(PaymentGateway),
-                                 request.find_service(CheckoutSettings), order.id, request.now,
-                                 carts=request.find_service(Carts))
-        if started is None:
-            # Paid (or processing) meanwhile: that news is committed; show it.
-            return HTTPSeeOther(location=request.route_url(
-                "shop.success", _query={"session_id": orders.get(order.id).session_id}))
-        return HTTPSeeOther(location=started.url)
+        result = retry_checkout(orders, request.find_service(PaymentGateway),
+                                request.find_service(CheckoutSettings), order.id, request.now,
+                                carts=request.find_service(Carts))
+        if result.refused:
+            # Paid or processing (perhaps learnt just now, and committed).
+            return refused_page(request, result)
+        return HTTPSeeOther(location=result.started.url)
 
     return _act_on_posted_order(request, act)
 
@@ -104,8 +105,10 @@ def retry(request):
              renderer=TEMPLATES + "cancel.jinja2")
 def cancel_the_order(request):
     def act(orders, order):
-        cancel_order(orders, request.find_service(PaymentGateway), order.id, request.now,
-                     carts=request.find_service(Carts))
+        result = cancel_order(orders, request.find_service(PaymentGateway), order.id,
+                              request.now, carts=request.find_service(Carts))
+        if result.refused:
+            return refused_page(request, result)
         return HTTPSeeOther(location=request.route_url(
             "shop.cancel", _query={"order_id": order.id}))
 

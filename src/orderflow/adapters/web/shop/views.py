@@ -7,7 +7,8 @@ import colander
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
-from ....domain.catalog import Line, MAX_QUANTITY
+from ....domain.cart import QUANTITY_RULE, is_quantity
+from ....domain.catalog import Line
 from ....domain.errors import GatewayError, ValidationFailed
 from ....domain.order import new_order_id
 from ....ports import Carts, Catalog, OrderRepository, PaymentGateway
@@ -19,9 +20,6 @@ from .cookies import cart_id_for_writing
 log = logging.getLogger(__name__)
 
 
-QUANTITY_TEXT = f"a whole number from 1 to {MAX_QUANTITY}"
-
-
 class Quantity(colander.SchemaType):
     """A quantity typed by a person: one message for every wrong input."""
 
@@ -31,8 +29,8 @@ class Quantity(colander.SchemaType):
         text = str(cstruct).strip()
         # ASCII digits only: str.isdigit() also takes "²" (int() refuses it)
         # and "٥" (int() reads 5).
-        if not re.fullmatch(r"[0-9]{1,9}", text) or not 1 <= int(text) <= MAX_QUANTITY:
-            raise colander.Invalid(node, QUANTITY_TEXT)
+        if not re.fullmatch(r"[0-9]{1,9}", text) or not is_quantity(int(text)):
+            raise colander.Invalid(node, QUANTITY_RULE)
         return int(text)
 
     def serialize(self, node, appstruct):

@@ -1,12 +1,19 @@
-/* Polls the order while its payment is being confirmed, with back-off for
-   about a minute, and swaps in the server-rendered result when it changes.
+/* Polls the order while the page says its payment is being confirmed, with
+   back-off for about a minute, and swaps in the server-rendered result when
+   the order's status changes. Whether to poll is the page's own answer
+   (data-keep-polling, decided by the order): a failed order whose session
+   completed with a payment is being paid, so its status alone cannot tell.
    The page works without it: its address is also the receipt link. */
 (function () {
   "use strict";
   var delays = [1000, 1000, 2000, 2000, 3000, 3000, 5000, 5000, 8000, 10000, 10000, 10000];
   var box = document.getElementById("order-status");
-  if (!box || box.getAttribute("data-status") !== "pending" || !window.fetch) { return; }
+  if (!box || !polling(box) || !window.fetch) { return; }
   var step = 0;
+
+  function polling(section) {
+    return section.getAttribute("data-keep-polling") === "true";
+  }
 
   function stillConfirming() {
     var note = document.getElementById("still-confirming");
@@ -14,32 +21,38 @@
   }
 
   function next() {
-    if (step >= delays.length) { stillConfirming(); return; }
+    if (step >= delays.length) {
+      // One last look through the page, which asks the gateway itself.
+      refresh(true);
+      return;
+    }
     window.setTimeout(poll, delays[step++]);
   }
 
-  function refresh() {
+  function refresh(last) {
     return fetch(box.getAttribute("data-page-url"), { cache: "no-store", credentials: "same-origin" })
       .then(function (r) { return r.text(); })
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
         var fresh = doc.getElementById("order-status");
-        if (!fresh) { next(); return; }
-        box.replaceWith(fresh);
-        // A paid order took its lines out of the cart: the header says so too.
-        var link = document.getElementById("cart-link");
-        var freshLink = doc.getElementById("cart-link");
-        if (link && freshLink) { link.textContent = freshLink.textContent; }
-        box = fresh;
-        if (fresh.getAttribute("data-status") === "pending") { next(); } else { fresh.focus(); }
-      });
+        if (fresh) {
+          box.replaceWith(fresh);
+          // A paid order took its lines out of the cart: the header says so too.
+          var link = document.getElementById("cart-link");
+          var freshLink = doc.getElementById("cart-link");
+          if (link && freshLink) { link.textContent = freshLink.textContent; }
+          box = fresh;
+        }
+        if (!polling(box)) { box.focus(); } else if (last) { stillConfirming(); } else { next(); }
+      })
+      .catch(function () { if (last) { stillConfirming(); } else { next(); } });
   }
 
   function poll() {
     fetch(box.getAttribute("data-poll-url"), { cache: "no-store", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (order) {
-        if (order && order.status !== "pending") { return refresh(); }
+        if (order && order.status !== box.getAttribute("data-status")) { return refresh(false); }
         next();
       })
       .catch(next);
