@@ -51,6 +51,9 @@ def test_a_customer_pays_and_sees_confirming_turn_to_paid_without_reloading(
 
     courier = live_shop.app.registry["orderflow.dev_courier"]
     courier.pause()  # Stripe is slow today: the page must say so honestly
+    # The landing page's own question to the gateway fails too: otherwise it
+    # would learn the payment at once (the session is complete on arrival).
+    live_shop.gateway.fail_next = 1
     try:
         page.get_by_role("button", name="Pay", exact=True).click()
         expect(page.get_by_role("heading", name="Confirming your payment")).to_be_visible(timeout=WAIT)

@@ -96,7 +96,8 @@ class Order(OrderQuestions):
         self.sessions.append(session)
         self.status = Status.PENDING
         self.failure = None  # a new attempt; the old failure stays in the history
-        note = "checkout started" if len(self.sessions) == 1 else f"retry: attempt {session.attempt}"
+        first = len(self.sessions) == 1
+        note = "checkout started" if first else f"retry: attempt {session.attempt}"
         self._record(now, source, None, "checkout.session.created", before, True, note)
 
     def cancel(self, now, source=Source.CUSTOMER):

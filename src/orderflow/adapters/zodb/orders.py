@@ -64,7 +64,7 @@ class ZodbOrderRepository(OrderRepository):
 
     def unsettled(self, older_than=None, limit=None):
         found = []
-        for status in (Status.PENDING, Status.FAILED):
+        for status in Status.UNSETTLED:
             low, high = prefix_range(status)
             if older_than:
                 low = join(status, newest_first(older_than))

@@ -11,6 +11,11 @@
   if (!box || !polling(box) || !window.fetch) { return; }
   var step = 0;
 
+  // The order moved on from the status this page was made for.
+  function changed(status) {
+    return status !== box.getAttribute("data-status");
+  }
+
   function polling(section) {
     return section.getAttribute("data-keep-polling") === "true";
   }
@@ -52,7 +57,7 @@
     fetch(box.getAttribute("data-poll-url"), { cache: "no-store", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (order) {
-        if (order && order.status !== box.getAttribute("data-status")) { return refresh(false); }
+        if (order && changed(order.status)) { return refresh(false); }
         next();
       })
       .catch(next);
