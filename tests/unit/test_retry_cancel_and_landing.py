@@ -181,10 +181,11 @@ def test_cancel_of_a_paid_order_changes_nothing_but_is_in_the_history(world):
 
 def test_cancel_of_an_expired_order_is_done_already_and_changes_nothing(world):
     world.deliver(world.gateway.expire(world.checkout().session_id))
-    before = world.orders.get("ord_1")
+    before, saves = world.orders.get("ord_1"), world.orders.saves
     result = cancel(world)
     assert result.refused is None and not result.cancelled
     assert world.orders.get("ord_1") == before and before.status == Status.EXPIRED
+    assert world.orders.saves == saves
 
 
 def test_cancel_twice_is_refused_the_second_time(world):

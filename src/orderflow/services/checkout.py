@@ -188,16 +188,19 @@ def cancel_order(orders, gateway, order_id, now, source=Source.CUSTOMER, carts=N
     """Cancel an unpaid order, after making its open session unpayable.
 
     Returns a Cancellation. When the gateway shows that the order was paid
-    meanwhile, that news is applied (and committed) and the cancel refused;
-    a cancel reaching a paid order is kept in its history as ignored.
+    meanwhile, that news is applied (for the caller to commit) and the
+    cancel refused; a cancel reaching a paid order is kept in its history as
+    ignored; one reaching an expired order is done already and writes nothing.
     """
     order = get_order(orders, order_id)
     if order.cancel_refusal() is None:
         # The session first: once nothing can pay it, nothing undoes the cancel.
         _close_current_session(orders, gateway, order, source, now, carts)
+    recorded = len(order.history)
     try:
         outcome = order.cancel(now, source)
     except CancelRefused as refusal:
         return Cancellation(order, refused=refusal)
-    orders.save(order)
+    if len(order.history) > recorded:  # cancelled, or an ignored attempt kept
+        orders.save(order)
     return Cancellation(order, outcome, refused=order.cancel_refusal() if order.settled else None)
