@@ -111,7 +111,7 @@ def test_a_failed_order_shows_its_failure_code_and_reason(admin):
 
 def test_a_refunded_order_shows_the_refund(admin):
     started = paid(admin)
-    admin.deliver_all(admin.gateway.refund(started["sessionId"], 3600))
+    admin.deliver_all(admin.gateway.refund_in_dashboard(started["sessionId"], 3600))
     page = admin.http.get(f"/admin/orders/{started['orderId']}")
     assert "paid → refunded" in page.text and "charge.refunded" in page.text
     assert "Refunded</dt><dd>EUR 36.00" in page.text

@@ -49,7 +49,7 @@ def paid(shop, sid):
 
 def refunded(shop, sid):
     paid(shop, sid)
-    shop.deliver_all(shop.gateway.refund(sid, 3600))
+    shop.deliver_all(shop.gateway.refund_in_dashboard(sid, 3600))
 
 
 def disputed(shop, sid):

@@ -150,10 +150,10 @@ def test_a_payment_of_another_amount_needs_review_and_is_never_paid(shop):
 def test_a_partial_then_full_refund(shop):
     order_id, sid = start(shop)
     deliver(shop, shop.gateway.pay(sid))
-    deliver(shop, shop.gateway.refund(sid, 1000))
+    deliver(shop, shop.gateway.refund_in_dashboard(sid, 1000))
     assert status(shop, order_id) == "partially_refunded"
     assert shop.order(order_id).payment.amount_refunded == 1000
-    deliver(shop, shop.gateway.refund(sid, 2600))
+    deliver(shop, shop.gateway.refund_in_dashboard(sid, 2600))
     assert status(shop, order_id) == "refunded"
     assert shop.order(order_id).payment.amount_refunded == 3600
 
@@ -170,7 +170,7 @@ def test_a_dispute_marks_the_order_disputed(shop):
 def test_a_dispute_after_a_partial_refund_marks_the_order_disputed(shop):
     order_id, sid = start(shop)
     deliver(shop, shop.gateway.pay(sid))
-    deliver(shop, shop.gateway.refund(sid, 500))
+    deliver(shop, shop.gateway.refund_in_dashboard(sid, 500))
     deliver(shop, shop.gateway.dispute(sid))
     assert status(shop, order_id) == "disputed"
 
@@ -261,7 +261,7 @@ def test_a_second_payment_from_an_earlier_session_is_flagged_as_a_duplicate(shop
     [entry] = history_for(shop, order_id, duplicate.event["id"])
     assert entry.applied and "duplicate" in entry.note
     # Refunding the duplicate leaves the order paid and clears the flag.
-    deliver(shop, shop.gateway.refund(first, 3600))
+    deliver(shop, shop.gateway.refund_in_dashboard(first, 3600))
     order = shop.order(order_id)
     assert order.status == "paid"
     assert not order.needs_refund
@@ -273,7 +273,7 @@ def test_the_history_tells_the_whole_story_in_order(shop):
     shop.http.post(f"/api/orders/{order_id}/retry-session", status=201)
     new_sid = shop.order(order_id).session_id
     deliver(shop, shop.gateway.pay(new_sid))
-    deliver(shop, shop.gateway.refund(new_sid, 3600))
+    deliver(shop, shop.gateway.refund_in_dashboard(new_sid, 3600))
     steps = [(h.event_type, h.from_status, h.to_status) for h in shop.order(order_id).history]
     assert steps == [
         ("checkout.session.created", "pending", "pending"),

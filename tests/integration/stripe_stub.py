@@ -72,6 +72,7 @@ class StripeStub:
     def __init__(self):
         self.sessions = {}
         self.intents = {}
+        self.refunds = {}
         self.requests = []
         self._failures = []
         self._idempotent = {}  # key -> (fingerprint, status, body)
@@ -186,6 +187,8 @@ class StripeStub:
         match = EXPIRE_PATH.match(r.path)
         if r.method == "POST" and match:
             return self._expanded(self._expire(match["id"]), r.form)
+        if r.method == "POST" and r.path == "/v1/refunds":
+            return self._refund(nest(r.form))
         return _error(404, "invalid_request_error",
                       f"Unrecognized request URL ({r.method}: {r.path}).")
 
@@ -245,6 +248,38 @@ class StripeStub:
                 f'This Checkout Session has a status of "{session["status"]}".')
         session.update(status="expired", url=None)
         return 200, dict(session)
+
+
+    def _refund(self, params):
+        """POST /v1/refunds, as Stripe checks it: a succeeded payment intent,
+        an amount no larger than what remains, one of the reasons."""
+        intent = self.intents.get(params.get("payment_intent"))
+        if intent is None:
+            return _error(400, "invalid_request_error",
+                          f"No such payment_intent: '{params.get('payment_intent')}'",
+                          "resource_missing", param="payment_intent")
+        reason = params.get("reason")
+        if reason not in (None, "duplicate", "fraudulent", "requested_by_customer"):
+            return _error(400, "invalid_request_error", f"Invalid reason: {reason}",
+                          param="reason")
+        refunded = sum(r["amount"] for r in self.refunds.values()
+                       if r["payment_intent"] == intent["id"]
+                       and r["status"] in ("pending", "succeeded"))
+        amount = int(params.get("amount", intent["amount"] - refunded))
+        if amount > intent["amount"] - refunded:
+            return _error(400, "invalid_request_error",
+                          f"Refund amount ({amount}) is greater than unrefunded amount on "
+                          f"charge ({intent['amount'] - refunded})", "amount_too_large",
+                          param="amount")
+        refund_id = f"re_test_{secrets.token_hex(12)}"
+        self.refunds[refund_id] = refund = {
+            "id": refund_id, "object": "refund", "amount": amount,
+            "charge": f"ch_test_{intent['id'][8:]}", "currency": intent["currency"],
+            "payment_intent": intent["id"], "reason": reason, "status": "succeeded",
+            "failure_reason": None, "created": int(time.time()),
+            "metadata": params.get("metadata", {}),
+        }
+        return 200, dict(refund)
 
 
 def _missing(session_id):

@@ -161,3 +161,36 @@ def test_a_gateway_outage_is_a_gateway_error_and_creates_nothing(harness):
     # The same key works once the gateway is back: the failure was not remembered.
     created = create(harness.gateway, order, key="after-outage")
     assert harness.gateway.retrieve_session(created.id).status == "open"
+
+
+# -- refunds (SPEC §8) -----------------------------------------------------------
+
+def paid_intent(harness):
+    order = make_order()
+    created = create(harness.gateway, order)
+    harness.pay(created.id)
+    return order, harness.gateway.retrieve_session(created.id)
+
+
+def test_a_refund_of_part_of_a_payment_answers_its_id_amount_and_status(harness):
+    order, state = paid_intent(harness)
+    news = harness.gateway.refund(state.payment_intent, 500, "requested_by_customer",
+                                  f"refund-{order.id}-1", order_id=order.id)
+    assert news.id.startswith("re_") and (news.amount, news.status) == (500, "succeeded")
+
+
+def test_a_refund_key_used_twice_refunds_once(harness):
+    order, state = paid_intent(harness)
+    first = harness.gateway.refund(state.payment_intent, 500, "duplicate", "same-key",
+                                   order_id=order.id)
+    again = harness.gateway.refund(state.payment_intent, 500, "duplicate", "same-key",
+                                   order_id=order.id)
+    assert first.id == again.id
+
+
+def test_a_refund_of_more_than_remains_is_refused(harness):
+    order, state = paid_intent(harness)
+    harness.gateway.refund(state.payment_intent, state.amount_total, "duplicate", "k1",
+                           order_id=order.id)
+    with pytest.raises(GatewayError):
+        harness.gateway.refund(state.payment_intent, 1, "duplicate", "k2", order_id=order.id)

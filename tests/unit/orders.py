@@ -3,6 +3,8 @@
 from datetime import datetime, timedelta, timezone
 
 from orderflow.domain.catalog import Product
+from orderflow.domain.disputes import DisputeNews
+from orderflow.domain.refunds import RefundNews
 from orderflow.domain.events import EventKind, GatewayEvent, Source
 from orderflow.domain.order import CheckoutSession, build_order
 
@@ -37,7 +39,10 @@ TYPES = {
     EventKind.PAYMENT_FAILED: "payment_intent.payment_failed",
     EventKind.SESSION_EXPIRED: "checkout.session.expired",
     EventKind.REFUNDED: "charge.refunded",
+    EventKind.REFUND_CHANGED: "refund.updated",
     EventKind.DISPUTE_OPENED: "charge.dispute.created",
+    EventKind.DISPUTE_UPDATED: "charge.dispute.funds_withdrawn",
+    EventKind.DISPUTE_CLOSED: "charge.dispute.closed",
     EventKind.UNHANDLED: "customer.created",
 }
 
@@ -87,9 +92,31 @@ def refunded(amount_refunded, intent="pi_1", **kw):
                  currency="eur", amount_refunded=amount_refunded, **kw)
 
 
-def dispute(intent="pi_1", **kw):
+def dispute(intent="pi_1", dispute_id="dp_1", status="needs_response", reason="fraudulent",
+            amount=TOTAL, **kw):
     return event(EventKind.DISPUTE_OPENED, None, payment_intent=intent,
-                 failure_reason="fraudulent", **kw)
+                 failure_reason=reason,
+                 dispute=DisputeNews(dispute_id, amount, reason, status), **kw)
+
+
+def dispute_closed(status, intent="pi_1", dispute_id="dp_1", reason="fraudulent",
+                   amount=TOTAL, **kw):
+    return event(EventKind.DISPUTE_CLOSED, None, payment_intent=intent,
+                 dispute=DisputeNews(dispute_id, amount, reason, status), **kw)
+
+
+def dispute_funds(kind="charge.dispute.funds_withdrawn", intent="pi_1", dispute_id="dp_1",
+                  amount=TOTAL, **kw):
+    e = event(EventKind.DISPUTE_UPDATED, None, payment_intent=intent,
+              dispute=DisputeNews(dispute_id, amount, "fraudulent", "needs_response"), **kw)
+    return GatewayEvent(**{**e.__dict__, "type": kind})
+
+
+def refund(refund_id, amount, status, created=None, at=None, intent="pi_1", **kw):
+    """One refund by id (refund.created/updated/failed, charge.refund.updated);
+    `at`: the event's time, unix seconds."""
+    return event(EventKind.REFUND_CHANGED, None, payment_intent=intent, created=at,
+                 refunds=(RefundNews(refund_id, amount, status, created=created),), **kw)
 
 
 def apply(order, e, minutes=1, source=Source.WEBHOOK):

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from orderflow.domain.catalog import Product
+from orderflow.domain.disputes import DisputeNews
+from orderflow.domain.refunds import RefundNews, RefundStatus, status_for
 from orderflow.domain.errors import Refused
 from orderflow.domain.events import EventKind, GatewayEvent, Source
 from orderflow.domain.order import CheckoutSession, Status, build_order
@@ -49,6 +51,16 @@ def gateway_event(draw, event_id):
     elif kind == EventKind.REFUNDED:
         fields.update(amount=TOTAL, currency="eur",
                       amount_refunded=draw(st.sampled_from([0, 500, 1000, TOTAL])))
+    elif kind == EventKind.REFUND_CHANGED:
+        k = draw(st.integers(1, 3))  # a refund's amount and creation never change
+        fields.update(refunds=(RefundNews(f"re_{k}", 500 * k, draw(st.sampled_from(
+            RefundStatus.ALL)), created=int(T0.timestamp()) + k),))
+    elif kind in (EventKind.DISPUTE_OPENED, EventKind.DISPUTE_UPDATED,
+                  EventKind.DISPUTE_CLOSED):
+        fields.update(dispute=DisputeNews(f"dp_{draw(st.integers(1, 2))}", TOTAL, "fraudulent",
+                                          draw(st.sampled_from(
+                                              ["needs_response", "won", "lost",
+                                               "warning_closed"]))))
     if event_id is not None:
         # A webhook carries when Stripe made it (the steps run a minute apart);
         # news learnt by asking the gateway has no time.
@@ -124,6 +136,9 @@ def check(order, mismatch_seen, settled_seen):
     assert len(into_paid) <= 1
     if settled_seen:
         assert order.status in Status.SETTLED
+    if order.status in Status.REFUND_DRIVEN:
+        # The status follows the refunds that succeeded.
+        assert order.status == status_for(order.payment)
     if order.status == Status.PAID:
         assert order.payment is not None
         assert (order.payment.amount_received, order.payment.currency) == (TOTAL, "eur")

@@ -14,8 +14,11 @@ class EventKind:
     PAYMENT_PROCESSING = "payment_processing"
     PAYMENT_FAILED = "payment_failed"
     SESSION_EXPIRED = "session_expired"
-    REFUNDED = "refunded"
+    REFUNDED = "refunded"  # a charge's refunded total (and refunds list)
+    REFUND_CHANGED = "refund_changed"  # one refund, by id
     DISPUTE_OPENED = "dispute_opened"
+    DISPUTE_UPDATED = "dispute_updated"  # funds withdrawn or reinstated, updates
+    DISPUTE_CLOSED = "dispute_closed"
     UNHANDLED = "unhandled"
 
     ALL = (
@@ -24,7 +27,10 @@ class EventKind:
         PAYMENT_FAILED,
         SESSION_EXPIRED,
         REFUNDED,
+        REFUND_CHANGED,
         DISPUTE_OPENED,
+        DISPUTE_UPDATED,
+        DISPUTE_CLOSED,
         UNHANDLED,
     )
 
@@ -66,6 +72,11 @@ class GatewayEvent:
     # by asking the gateway.
     created: int | None = None
     livemode: bool = False
+    # refunds.RefundNews of each refund the event names (refund.*,
+    # charge.refund.updated: one; charge.refunded: its refunds list, if any).
+    refunds: tuple = ()
+    # disputes.DisputeNews for charge.dispute.* events.
+    dispute: object = None
 
 
 ASYNC_FAILURE_CODE = "async_payment_failed"

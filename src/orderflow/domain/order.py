@@ -4,8 +4,8 @@
 deterministic and idempotent per payment: the same news applied twice (a
 webhook and the landing page, say) changes the order once. The rules it
 dispatches to live by subject: domain/payments.py (money arrives),
-domain/failures.py (a payment fails, a session expires), and below, until
-part two gives them modules of their own, refunds and disputes.
+domain/failures.py (a payment fails, a session expires), domain/refunds.py
+and domain/disputes.py (after the payment).
 
 The Order also answers every question that a page, a view or a script asks
 about its lifecycle (domain/questions.py): they ask, never compare statuses.
@@ -14,6 +14,7 @@ about its lifecycle (domain/questions.py): they ask, never compare statuses.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from . import disputes, refunds
 from .events import EventKind, GatewayEvent, Source
 from .failures import payment_failed, session_expired
 from .money import Money
@@ -47,6 +48,9 @@ class Order(OrderQuestions):
     review_reason: str | None = None
     dispute_reason: str | None = None
     history: list = field(default_factory=list)
+    # disputes.Dispute, one per dispute id (an immutable class default, so
+    # orders stored before this field load).
+    disputes: tuple = ()
 
     # -- reading -----------------------------------------------------------
 
@@ -73,7 +77,8 @@ class Order(OrderQuestions):
 
     @property
     def needs_refund(self):
-        return any(p.amount_refunded < p.amount_received for p in self.duplicate_payments)
+        """A duplicate payment still holds money to give back."""
+        return bool(self.duplicates_to_refund)
 
     def session(self, session_id):
         for s in self.sessions:
@@ -86,6 +91,10 @@ class Order(OrderQuestions):
         return [p.payment_intent for p in payments if p.payment_intent]
 
     # -- commands ----------------------------------------------------------
+
+    def record_admin_action(self, now, action, before, applied, note):
+        """A history line for something an admin did (the note names them)."""
+        return self._record(now, Source.ADMIN, None, action, before, applied, note)
 
     def attach_session(self, session, now, source=Source.CHECKOUT):
         """Make `session` the current one (the first checkout or a retry)."""
@@ -129,9 +138,11 @@ class Order(OrderQuestions):
             EventKind.PAYMENT_PROCESSING: payment_processing,
             EventKind.PAYMENT_FAILED: payment_failed,
             EventKind.SESSION_EXPIRED: session_expired,
-            # Part two moves these to domain/refunds.py and domain/disputes.py.
-            EventKind.REFUNDED: refunded,
-            EventKind.DISPUTE_OPENED: dispute_opened,
+            EventKind.REFUNDED: refunds.charge_refunded,
+            EventKind.REFUND_CHANGED: refunds.refund_changed,
+            EventKind.DISPUTE_OPENED: disputes.opened,
+            EventKind.DISPUTE_UPDATED: disputes.updated,
+            EventKind.DISPUTE_CLOSED: disputes.closed,
         }.get(event.kind)
         if rule is None:
             applied, note = False, "ignored: event type not handled"
@@ -178,47 +189,6 @@ class Order(OrderQuestions):
         if applied:
             self.date_modified = now
         return Outcome(applied, before, self.status, note)
-
-
-# -- after the payment ---------------------------------------------------------
-
-def refunded(order, event, now):
-    duplicate = next(
-        (p for p in order.duplicate_payments
-         if event.payment_intent and p.payment_intent == event.payment_intent),
-        None,
-    )
-    if duplicate is not None:
-        if (event.amount_refunded or 0) <= duplicate.amount_refunded:
-            return False, "ignored: refund already recorded"
-        duplicate.amount_refunded = event.amount_refunded
-        return True, "refund of the duplicate payment recorded"
-    if order.payment is None or not order.is_own_payment(event):
-        return False, "ignored: not a payment of this order"
-    amount = event.amount_refunded or 0
-    if amount <= order.payment.amount_refunded:
-        return False, "ignored: refund already recorded"
-    order.payment.amount_refunded = amount
-    if order.status not in Status.REFUNDABLE:
-        # In review or disputed the status stays for a person to settle,
-        # but the money that went back is recorded.
-        return True, f"{amount} refunded; the order stays {order.status}"
-    if amount >= order.payment.amount_received:
-        order.status = Status.REFUNDED
-    else:
-        order.status = Status.PARTIALLY_REFUNDED
-    return True, f"{amount} refunded"
-
-
-def dispute_opened(order, event, now):
-    if any(event.payment_intent and p.payment_intent == event.payment_intent
-           for p in order.duplicate_payments):
-        return True, "dispute opened on the duplicate payment"
-    if order.status not in Status.REFUNDABLE:
-        return False, f"ignored: the order is {order.status}"
-    order.status = Status.DISPUTED
-    order.dispute_reason = event.failure_reason
-    return True, "dispute opened"
 
 
 def build_order(order_id, products_and_quantities, email, now, cart_id=None):

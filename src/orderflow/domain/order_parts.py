@@ -21,11 +21,14 @@ class Status:
     PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"
     DISPUTED = "disputed"
+    DISPUTE_LOST = "dispute_lost"
 
     ALL = (PENDING, PAID, FAILED, CANCELLED, EXPIRED, NEEDS_REVIEW,
-           PARTIALLY_REFUNDED, REFUNDED, DISPUTED)
+           PARTIALLY_REFUNDED, REFUNDED, DISPUTED, DISPUTE_LOST)
     # Money has arrived: nothing may take these back to an unpaid state.
-    SETTLED = (PAID, PARTIALLY_REFUNDED, REFUNDED, DISPUTED, NEEDS_REVIEW)
+    SETTLED = (PAID, PARTIALLY_REFUNDED, REFUNDED, DISPUTED, NEEDS_REVIEW, DISPUTE_LOST)
+    # The status follows the refunded amount (refunds.py).
+    REFUND_DRIVEN = (PAID, PARTIALLY_REFUNDED, REFUNDED)
     PAYABLE = (PENDING, FAILED, CANCELLED, EXPIRED)
     RETRYABLE = (PENDING, FAILED, CANCELLED, EXPIRED)
     CANCELLABLE = (PENDING, FAILED)
@@ -34,7 +37,7 @@ class Status:
     UNSETTLED = (PENDING, FAILED)
     REFUNDABLE = (PAID, PARTIALLY_REFUNDED)
     # What a customer is told, by status (CustomerView).
-    RECEIVED = (PAID, PARTIALLY_REFUNDED, REFUNDED, DISPUTED)
+    RECEIVED = (PAID, PARTIALLY_REFUNDED, REFUNDED, DISPUTED, DISPUTE_LOST)
 
     @classmethod
     def known(cls, word):
@@ -112,7 +115,14 @@ class Payment:
     payment_intent: str | None
     session_id: str | None
     paid_at: datetime
+    # What has gone back (refunds.py keeps it): refunds that succeeded, plus
+    # what the charge shows that no refund known by id explains.
     amount_refunded: int = 0
+    # Immutable class defaults, so payments stored before these fields load.
+    refunds: tuple = ()  # refunds.Refund, each known by id once
+    # The charge's latest `amount_refunded` and its time (unix seconds).
+    charge_refunded: int | None = None
+    charge_refunded_at: int | None = None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ Adapters ask these, never compare statuses, so that a rule changed here
 changes every page that depends on it. A mixin of `Order` (domain/order.py).
 """
 
+from . import refunds
 from .errors import CancelRefused, RetryRefused
 from .order_parts import AdminAction, CustomerView, SessionStatus, Status
 
@@ -66,10 +67,25 @@ class OrderQuestions:
 
     @property
     def refundable_amount(self):
-        """What may still go back to the customer, in minor units; 0 if none."""
-        if self.status not in Status.REFUNDABLE or self.payment is None:
-            return 0
-        return max(0, self.payment.amount_received - self.payment.amount_refunded)
+        """What may still go back to the customer, in minor units; 0 if none.
+        Refunds still pending at the gateway count as gone."""
+        payment = self.refundable_payment()
+        return refunds.refundable(payment) if payment is not None else 0
+
+    def refundable_payment(self, payment_intent=None):
+        """The payment an admin may refund: the duplicate payment that
+        `payment_intent` names, or else the order's own payment while the
+        order is paid or partly refunded; None if there is none."""
+        own = self.payment
+        if payment_intent and (own is None or payment_intent != own.payment_intent):
+            return next((p for p in self.duplicate_payments
+                         if p.payment_intent == payment_intent), None)
+        return own if self.status in Status.REFUNDABLE else None
+
+    @property
+    def duplicates_to_refund(self):
+        """The duplicate payments with money still to give back."""
+        return tuple(p for p in self.duplicate_payments if refunds.refundable(p) > 0)
 
     @property
     def admin_actions(self):
@@ -77,7 +93,7 @@ class OrderQuestions:
         actions = [AdminAction.RECONCILE]
         if self.can_cancel:
             actions.append(AdminAction.CANCEL)
-        if self.refundable_amount:
+        if self.refundable_amount or self.duplicates_to_refund:
             actions.append(AdminAction.REFUND)
         return tuple(actions)
 

@@ -41,3 +41,14 @@ class PaymentGateway(abc.ABC):
         Raises InvalidWebhook for a missing or bad signature, a timestamp
         outside the tolerance, or a body that is not a gateway event.
         """
+
+    @abc.abstractmethod
+    def refund(self, payment_intent, amount, reason, idempotency_key, order_id=None):
+        """Refund `amount` (minor units) of the payment `payment_intent`.
+
+        `reason` is one of refunds.RefundReason; `order_id` goes into the
+        refund's metadata, so its events lead back to the order. The same
+        `idempotency_key` never refunds twice. Returns the gateway's
+        RefundNews (id, amount, status). Raises GatewayError when the
+        gateway fails or refuses.
+        """

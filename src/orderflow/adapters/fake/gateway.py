@@ -17,6 +17,7 @@ import stripe
 from ...domain.errors import GatewayError, NotFound
 from ...ports.gateway import CreatedSession, PaymentGateway
 from ..stripe import events
+from ..stripe.refund_events import refund_news
 
 API_VERSION = "2026-10-28.endive"
 HOSTED_PATH = "/dev/checkout/"
@@ -47,6 +48,14 @@ class FakeGateway(PaymentGateway):
         self.created_calls = 0
         self.fail_next = 0  # the next N calls fail as if Stripe were down
         self._by_key = {}
+        self._refunds_by_key = {}
+        # Where the deliveries of what the app itself asks for (a refund)
+        # go: the development server's courier posts them to the webhook;
+        # tests take them from `undelivered`.
+        self.deliver_to = None
+        self.undelivered = []
+        # The status a refund gets when it is made ("pending" for a slow bank).
+        self.refund_status = "succeeded"
         self._lock = threading.RLock()
 
     # -- the port ----------------------------------------------------------
@@ -103,6 +112,36 @@ class FakeGateway(PaymentGateway):
                 session["status"] = "expired"
                 session["url"] = None
             return self._state(session)
+
+    def refund(self, payment_intent, amount, reason, idempotency_key, order_id=None):
+        with self._lock:
+            self._maybe_fail()
+            params = (payment_intent, amount, reason, order_id)
+            if idempotency_key in self._refunds_by_key:
+                first, refund = self._refunds_by_key[idempotency_key]
+                if first != params:
+                    raise GatewayError("the payment gateway refused the refund: "
+                                       "idempotency key reused with other parameters")
+                return refund_news(refund)
+            intent = self.intents.get(payment_intent)
+            charge = intent and intent["latest_charge"]
+            if charge is None:
+                raise GatewayError("the payment gateway refused the refund: "
+                                   f"no such payment: '{payment_intent}'")
+            if not 0 < amount <= self._refundable(charge):
+                raise GatewayError(
+                    "the payment gateway refused the refund: Refund amount "
+                    f"({amount}) is greater than unrefunded amount on charge "
+                    f"({self._refundable(charge)})")
+            metadata = {"order_id": order_id} if order_id else {}
+            deliveries = self._make_refund(intent, amount, reason, metadata, self.refund_status)
+            refund = charge["refunds"]["data"][-1]
+            self._refunds_by_key[idempotency_key] = (params, refund)
+            if self.deliver_to is not None:
+                self.deliver_to(deliveries)
+            else:
+                self.undelivered.extend(deliveries)
+            return refund_news(refund)
 
     def parse_webhook(self, body, signature_header):
         event = events.verify(body, signature_header, self.webhook_secrets, self.tolerance)
@@ -165,14 +204,31 @@ class FakeGateway(PaymentGateway):
                 session.update(status="expired", url=None)
             return [self._deliver("checkout.session.expired", session)]
 
-    def refund(self, session_id, amount):
-        """Refund `amount` more of the session's charge: `charge.refunded`."""
+    def refund_in_dashboard(self, session_id, amount):
+        """Someone refunds `amount` in Stripe's dashboard: `refund.created`
+        and `charge.refunded`."""
         with self._lock:
             intent = self.intents[self._session(session_id)["payment_intent"]]
-            charge = intent["latest_charge"]
-            charge["amount_refunded"] = min(charge["amount"], charge["amount_refunded"] + amount)
-            charge["refunded"] = charge["amount_refunded"] == charge["amount"]
-            return [self._deliver("charge.refunded", charge)]
+            amount = min(amount, self._refundable(intent["latest_charge"]))
+            return self._make_refund(intent, amount, None, {}, self.refund_status)
+
+    def fail_refund(self, refund_id, reason="expired_or_canceled_card"):
+        """The bank sends a refund back: `refund.failed`, then the charge's
+        lower total in `charge.refund.updated`'s wake (as `charge.refunded`
+        is not sent again, the charge is only updated)."""
+        with self._lock:
+            refund, charge = self._find_refund(refund_id)
+            refund.update(status="failed", failure_reason=reason)
+            self._total(charge)
+            return [self._deliver("refund.failed", refund),
+                    self._deliver("charge.refund.updated", refund)]
+
+    def succeed_refund(self, refund_id):
+        """A pending refund goes through: `refund.updated`."""
+        with self._lock:
+            refund, _ = self._find_refund(refund_id)
+            refund["status"] = "succeeded"
+            return [self._deliver("refund.updated", refund)]
 
     def dispute(self, session_id, reason="fraudulent"):
         with self._lock:
@@ -244,7 +300,44 @@ class FakeGateway(PaymentGateway):
             "id": _id("ch"), "object": "charge", "amount": session["amount_total"],
             "currency": session["currency"], "amount_refunded": 0, "refunded": False,
             "payment_intent": intent["id"], "metadata": dict(intent["metadata"]),
+            "refunds": {"object": "list", "data": [], "has_more": False},
         }
+
+    def _make_refund(self, intent, amount, reason, metadata, status):
+        charge = intent["latest_charge"]
+        refund = {
+            "id": _id("re"), "object": "refund", "amount": amount, "charge": charge["id"],
+            "currency": charge["currency"], "payment_intent": intent["id"],
+            "reason": reason, "status": status, "failure_reason": None,
+            "created": int(self.clock()), "metadata": metadata,
+        }
+        charge["refunds"]["data"].append(refund)
+        self._total(charge)
+        return [self._deliver("refund.created", refund),
+                self._deliver("charge.refunded", self._without_refunds(charge))]
+
+    @staticmethod
+    def _without_refunds(charge):
+        # Since API 2022-11-15 a charge's event carries no refunds list.
+        return {k: v for k, v in charge.items() if k != "refunds"}
+
+    @staticmethod
+    def _refundable(charge):
+        return charge["amount"] - charge["amount_refunded"]
+
+    @staticmethod
+    def _total(charge):
+        charge["amount_refunded"] = sum(r["amount"] for r in charge["refunds"]["data"]
+                                        if r["status"] in ("pending", "succeeded"))
+        charge["refunded"] = charge["amount_refunded"] == charge["amount"]
+
+    def _find_refund(self, refund_id):
+        for intent in self.intents.values():
+            charge = intent["latest_charge"]
+            for refund in (charge or {}).get("refunds", {}).get("data", []):
+                if refund["id"] == refund_id:
+                    return refund, charge
+        raise NotFound("the gateway has no such refund")
 
     def _deliver(self, event_type, obj):
         event = {

@@ -14,6 +14,7 @@ import time
 import stripe
 
 from ...domain.errors import InvalidWebhook
+from . import refund_events
 from ...domain.events import (
     ASYNC_FAILURE_CODE, ASYNC_FAILURE_REASON, EventKind, GatewayEvent, SessionPayment,
     SessionState,
@@ -157,26 +158,6 @@ def _intent_failed(obj):
     )
 
 
-def _charge_refunded(obj):
-    return EventKind.REFUNDED, dict(
-        order_id=_metadata_order(obj),
-        payment_intent=_id(obj.get("payment_intent")),
-        amount=_int(obj.get("amount")),
-        currency=obj.get("currency"),
-        amount_refunded=_int(obj.get("amount_refunded")),
-    )
-
-
-def _dispute_created(obj):
-    return EventKind.DISPUTE_OPENED, dict(
-        order_id=_metadata_order(obj),
-        payment_intent=_id(obj.get("payment_intent")),
-        amount=_int(obj.get("amount")),
-        currency=obj.get("currency"),
-        failure_reason=obj.get("reason"),
-    )
-
-
 TRANSLATORS = {
     "checkout.session.completed": _session_completed,
     "checkout.session.async_payment_succeeded":
@@ -184,8 +165,7 @@ TRANSLATORS = {
     "checkout.session.async_payment_failed": _session_async_failed,
     "checkout.session.expired": lambda obj: (EventKind.SESSION_EXPIRED, _session_fields(obj)),
     "payment_intent.payment_failed": _intent_failed,
-    "charge.refunded": _charge_refunded,
-    "charge.dispute.created": _dispute_created,
+    **refund_events.TRANSLATORS,
 }
 
 
