@@ -21,9 +21,12 @@ ACTIONS = ("pay", "decline", "bank_transfer", "async_fails", "back")
 def includeme(config):
     settings = config.get_settings()
     origin = settings["orderflow.public_origin"].rstrip("/")
-    config.registry["orderflow.dev_courier"] = Courier(
+    courier = config.registry["orderflow.dev_courier"] = Courier(
         f"{origin}/api/payments/webhook", float(settings["orderflow.dev_delivery_delay"]),
     )
+    # What the app itself asks of the gateway (a refund) reaches the webhook
+    # as Stripe's events would, after the same delay.
+    config.registry["orderflow.gateway"].deliver_to = lambda ds: courier.later(lambda: ds)
     config.add_route("dev.checkout", HOSTED_PATH + "{session_id}")
     config.scan(__name__)
 
