@@ -69,7 +69,7 @@ def opened(order, event, now=None):
                         status_before=order.status))
     if payment is not order.payment:
         return True, "dispute opened on the duplicate payment"
-    if order.status not in (Status.PAID, Status.PARTIALLY_REFUNDED):
+    if order.status not in Status.REFUNDABLE:
         return True, f"dispute {news.id} recorded; the order stays {order.status}"
     order.status = Status.DISPUTED
     order.dispute_reason = news.reason
@@ -112,7 +112,7 @@ def closed(order, event, now=None):
             order.status = status_for(payment)
         return True, "dispute won" if news.status == DisputeStatus.WON else "inquiry closed"
     if news.status == DisputeStatus.LOST:
-        if order.status in (Status.DISPUTED, Status.PAID, Status.PARTIALLY_REFUNDED):
+        if order.status == Status.DISPUTED or order.status in Status.REFUNDABLE:
             order.status = Status.DISPUTE_LOST
         order.dispute_reason = news.reason or order.dispute_reason
         return True, f"dispute lost: {news.amount} ({news.reason or 'no reason given'})"
