@@ -200,8 +200,9 @@ def prefill_checkouts(path, count, batch=2000):
     import transaction
     from orderflow.adapters.fake.gateway import FakeGateway
     from orderflow.adapters.zodb.catalog import ZodbCatalog
+    from orderflow.adapters.zodb.evolve import bootstrap
     from orderflow.adapters.zodb.orders import ZodbOrderRepository
-    from orderflow.adapters.zodb.root import app_root, bootstrap
+    from orderflow.adapters.zodb.root import app_root
     from orderflow.app import seed_catalog
     from orderflow.domain.catalog import Line
     from orderflow.domain.order import new_order_id

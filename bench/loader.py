@@ -16,8 +16,9 @@ import stripe
 import transaction
 
 from orderflow.adapters.zodb.events import ZodbEventLog
+from orderflow.adapters.zodb.evolve import bootstrap
 from orderflow.adapters.zodb.orders import ZodbOrderRepository
-from orderflow.adapters.zodb.root import app_root, bootstrap
+from orderflow.adapters.zodb.root import app_root
 from orderflow.app import seed_catalog
 from orderflow.domain.catalog import Product
 from orderflow.domain.events import EventKind, GatewayEvent, Source

@@ -10,8 +10,9 @@ from importlib import resources
 from pyramid.config import Configurator
 from .adapters.zodb.catalog import ZodbCatalog
 from .adapters.zodb.database import close_at_exit, read_your_writes
+from .adapters.zodb.evolve import bootstrap
 from .adapters.zodb.reconciler import Reconciler
-from .adapters.zodb.root import app_root, bootstrap, run_in_transaction
+from .adapters.zodb.root import app_root, run_in_transaction
 from .adapters.zodb.services import start_group_commit
 from .adapters.zodb.warm import warm
 from .ports import PaymentGateway

@@ -11,7 +11,8 @@ from orderflow.adapters.zodb.events import ZodbEventLog
 from orderflow.adapters.zodb.indexes import IndexSet, IndexTree
 from orderflow.adapters.zodb.listing import ZodbEventListing, ZodbOrderListing
 from orderflow.adapters.zodb.orders import ZodbOrderRepository
-from orderflow.adapters.zodb.root import SCHEMA_VERSION, app_root, bootstrap
+from orderflow.adapters.zodb.evolve import SCHEMA_VERSION, bootstrap
+from orderflow.adapters.zodb.root import app_root
 from orderflow.domain.catalog import Product
 from orderflow.domain.order import build_order
 

@@ -11,7 +11,8 @@ from ZODB.FileStorage import FileStorage
 from ZODB.POSException import ConflictError
 
 from orderflow.adapters.zodb.group_commit import GroupCommit, _Unit
-from orderflow.adapters.zodb.root import app_root, bootstrap
+from orderflow.adapters.zodb.evolve import bootstrap
+from orderflow.adapters.zodb.root import app_root
 from orderflow.adapters.zodb.warm import INDEXES
 from orderflow.ports import EventRecord
 

@@ -12,7 +12,8 @@ from ZODB.POSException import ConflictError
 from orderflow.adapters.scripts.common import ScriptEnv
 from orderflow.adapters.scripts.prune_carts import main as prune_main
 from orderflow.adapters.zodb.carts import ZodbCarts
-from orderflow.adapters.zodb.root import app_root, bootstrap
+from orderflow.adapters.zodb.evolve import bootstrap
+from orderflow.adapters.zodb.root import app_root
 from orderflow.domain.order import Status
 from tests.functional.conftest import customer, shop  # noqa: F401  (fixtures)
 from tests.integration.test_scripts import script, write_ini

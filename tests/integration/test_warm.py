@@ -5,7 +5,8 @@ from ZODB import DB
 from ZODB.FileStorage import FileStorage
 
 from orderflow.adapters.zodb.indexes import IndexTree
-from orderflow.adapters.zodb.root import app_root, bootstrap
+from orderflow.adapters.zodb.evolve import bootstrap
+from orderflow.adapters.zodb.root import app_root
 from orderflow.adapters.zodb.warm import INDEXES, interior_nodes, warm
 
 

@@ -1,15 +1,17 @@
 """In-memory working implementations of the storage ports, for unit tests.
 
-They behave like the ZODB adapters where it matters to the use cases: the
-order repository hands out copies, so a use case that changes an order and
-forgets `save` loses the change here exactly as it would in a database.
+They behave like the ZODB adapters wherever the ports say: the contract
+suites (tests/integration/contracts/) run the same expectations over both.
+The order repository hands out copies, so a use case that changes an order
+and forgets `save` loses the change here exactly as it would in a database.
 """
 
 import copy
 from datetime import datetime, timezone
 
-from orderflow.domain.order import Status
-from orderflow.ports.repositories import Carts, Catalog, EventLog, OrderRepository
+from orderflow.ports.repositories import (
+    Carts, Catalog, EventLog, OrderRepository, last_changed,
+)
 from orderflow.ports.users import AdminUsers, PasswordHasher
 
 
@@ -28,7 +30,7 @@ class InMemoryOrderRepository(OrderRepository):
         self._store(order)
 
     def get(self, order_id):
-        order = self._orders.get(order_id)
+        order = self._orders.get(order_id) if isinstance(order_id, str) else None
         return copy.deepcopy(order) if order is not None else None
 
     def save(self, order):
@@ -46,13 +48,15 @@ class InMemoryOrderRepository(OrderRepository):
     def unsettled(self, older_than=None, limit=None):
         found = [
             o for o in self._orders.values()
-            if o.status in (Status.PENDING, Status.FAILED)
-            and (older_than is None or _changed(o) < older_than)
+            if o.unsettled
+            and (older_than is None or last_changed(o) < older_than)
         ]
-        found.sort(key=_changed)
-        if limit is not None:
-            found = found[:limit]
-        return [copy.deepcopy(o) for o in found]
+        found.sort(key=lambda o: (last_changed(o), o.id))
+        return [copy.deepcopy(o) for o in found[:limit]]
+
+    def all(self):
+        """Every stored order, as stored (for the listing fake)."""
+        return list(self._orders.values())
 
     def __len__(self):
         return len(self._orders)
@@ -67,13 +71,10 @@ class InMemoryOrderRepository(OrderRepository):
             self._by_intent[intent] = stored.id
 
 
-def _changed(order):
-    return order.date_modified or order.date_created
-
-
 class InMemoryEventLog(EventLog):
     def __init__(self):
         self.records = {}
+        self.duplicates = []  # (event id, when it was delivered again)
 
     def seen(self, event_id):
         return event_id in self.records
@@ -84,7 +85,10 @@ class InMemoryEventLog(EventLog):
         self.records[record.event_id] = record
 
     def get(self, event_id):
-        return self.records.get(event_id)
+        return self.records.get(event_id) if isinstance(event_id, str) else None
+
+    def note_duplicate(self, event_id, received_at):
+        self.duplicates.append((event_id, received_at))
 
 
 class InMemoryCatalog(Catalog):
@@ -94,7 +98,7 @@ class InMemoryCatalog(Catalog):
             self.put(product)
 
     def get(self, product_id):
-        return self._products.get(product_id)
+        return self._products.get(product_id) if isinstance(product_id, str) else None
 
     def all(self):
         return [self._products[k] for k in sorted(self._products)]
@@ -110,16 +114,19 @@ class InMemoryCarts(Carts):
         self.clock = clock
 
     def put(self, cart_id, lines):
-        # As in ZodbCarts: storing the same lines again is not a change.
+        # As in ZodbCarts: a browser that never added anything leaves nothing
+        # stored, and storing the same lines again is not a change.
+        if cart_id not in self.carts and not lines:
+            return
         if self.carts.get(cart_id) != dict(lines):
             self.updated_at[cart_id] = self.clock()
         self.carts[cart_id] = dict(lines)
 
     def lines(self, cart_id):
-        return dict(self.carts.get(cart_id, {}))
+        return dict(self.carts.get(cart_id, {})) if isinstance(cart_id, str) else {}
 
     def remove_lines(self, cart_id, items):
-        cart = self.carts.get(cart_id)
+        cart = self.carts.get(cart_id) if isinstance(cart_id, str) else None
         if cart is None:
             return
         before = dict(cart)
@@ -133,7 +140,7 @@ class InMemoryCarts(Carts):
             self.updated_at[cart_id] = self.clock()
 
     def keep(self, cart_id):
-        if cart_id in self.carts:
+        if isinstance(cart_id, str) and cart_id in self.carts:
             self.updated_at[cart_id] = self.clock()
 
     def remove_stale(self, before, limit, after=None):

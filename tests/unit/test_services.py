@@ -14,7 +14,7 @@ from orderflow.services import (
     sync_session,
 )
 
-from orderflow.ports.users import AdminUser
+from orderflow.domain.admins import AdminUser
 from orderflow.services.admins import (
     LoginThrottle, add_admin, authenticate, change_password, end_sessions, remove_admin,
 )

@@ -5,6 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 
+def last_changed(order):
+    """When an order last changed status or session: what `unsettled` sorts by."""
+    return order.date_modified or order.date_created
+
+
 class OrderRepository(abc.ABC):
     @abc.abstractmethod
     def add(self, order):
@@ -29,14 +34,16 @@ class OrderRepository(abc.ABC):
 
     @abc.abstractmethod
     def unsettled(self, older_than: datetime | None = None, limit=None):
-        """Orders still pending or failed, oldest first, optionally only those
-        last changed before `older_than`: the ones reconciliation asks about."""
+        """Orders still pending or failed (`Order.unsettled`): the ones
+        reconciliation asks about. Oldest `last_changed` first (ties by order id), only
+        those last changed strictly before `older_than` if given ("pending
+        for longer than", SPEC §7, §10), at most `limit` of them; an
+        implementation reads no more orders than it returns."""
 
 
-# order=True: BTrees merge concurrent inserts (conflict resolution) only
-# if the values they hold can be compared with <; without it every two
-# webhooks committing at once would conflict on the event log.
-@dataclass(frozen=True, order=True)
+# Stored by the ZODB adapter as one JSON string (zodb/events.py), never as
+# this class: it is not part of the stored schema.
+@dataclass(frozen=True)
 class EventRecord:
     event_id: str
     type: str
@@ -53,7 +60,10 @@ class EventLog(abc.ABC):
 
     @abc.abstractmethod
     def record(self, record: EventRecord):
-        """Remember a processed event, in the same transaction as its effect."""
+        """Remember a processed event, in the same transaction as its effect.
+
+        KeyError if its id was recorded before: the caller asks `seen` first.
+        """
 
     @abc.abstractmethod
     def get(self, event_id):

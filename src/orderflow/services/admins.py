@@ -6,7 +6,7 @@ import secrets
 import threading
 
 from ..domain.errors import NotFound, Refused, ValidationFailed
-from ..ports.users import AdminUser
+from ..domain.admins import AdminUser
 
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=5)

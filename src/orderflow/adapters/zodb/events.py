@@ -35,7 +35,9 @@ class ZodbEventLog(EventLog):
     def record(self, record):
         # Two deliveries of one event both insert this key: ZODB reports a
         # conflict to the later one, whose retry then sees the event as seen.
-        self.root.events[record.event_id] = stored(record)
+        # insert() refuses a key already there: a record is never replaced.
+        if not self.root.events.insert(record.event_id, stored(record)):
+            raise KeyError(f"event {record.event_id} recorded twice")
         self.root.events_by_time.add(join(newest_first(record.received_at), record.event_id))
         self.root.event_count.change(1)
 

@@ -1,17 +1,34 @@
-"""Bring a stored application root up to the current SCHEMA_VERSION.
+"""Evolve steps: bring a stored application root up to SCHEMA_VERSION.
 
-Runs inside `bootstrap`'s transaction: several processes starting at once
-conflict, and the losers' retries find the work done. Each step rewrites
-the indexes it changes in that one transaction, which suits the databases
-that existed before the step (development ones); a step for a large live
-database would need batches.
+As in substanced, every step runs in a transaction of its own that also
+records the version it reached: a step commits whole, with its version, or
+leaves nothing, and a failure in step N leaves the steps before N committed
+and recorded, so the next run starts at N. Several processes starting at
+once conflict on the version, and the losers' retries find the step done.
+
+Steps run at every start-up (`bootstrap`, from app.py) and from the
+console script `orderflow-evolve INI [--dry-run]`. A step rewrites what it
+changes in one transaction, which suits the databases that existed before
+it; a step for a large live database would need batches.
+
+Adding a step: append a function to STEPS (SCHEMA_VERSION follows), make
+it safe to run again after a failed attempt, and update
+tests/integration/stored_classes.txt if it moves a stored class
+(docs/architecture.md, "Stored schema").
 """
 
+from dataclasses import replace
+import logging
+
+from ...domain.order import Status
+from ...ports.repositories import EventRecord
 from .events import stored
 from .indexes import IndexSet, IndexTree
-from .keys import EPOCH, MICROSECOND, join, newest_first
-from .root import SCHEMA_VERSION
-from ...ports.repositories import EventRecord
+from .keys import EPOCH, MICROSECOND, join, newest_first, prefix_range, split
+from .orders import unsettled_key
+from .root import ROOT_KEY, AppRoot, app_root, run_in_transaction
+
+log = logging.getLogger(__name__)
 
 
 def _time(old_key):
@@ -38,11 +55,88 @@ def to_string_keys(root):
             join(newest_first(root.orders[i].order.date_created), i) for i in order_ids)
 
 
-STEPS = {1: to_string_keys}
+def index_unsettled(root):
+    """Version 2 -> 3: the `unsettled` index (pending and failed orders by
+    last change), built from `by_status`, so only those orders are read."""
+    index = IndexSet()
+    for status in Status.UNSETTLED:
+        low, high = prefix_range(status)
+        for key in root.by_status.keys(low, high):
+            record = root.orders[split(key, 3)[2]]
+            record.indexed_change = unsettled_key(record.order)
+            index.add(record.indexed_change)
+    root.unsettled = index
 
 
-def evolve(root):
-    """Run every step from the root's version up to SCHEMA_VERSION."""
-    while root.schema_version < SCHEMA_VERSION:
-        STEPS[root.schema_version](root)
-        root.schema_version += 1
+def restore_admins(root):
+    """Version 3 -> 4: admin users re-stored, so that their pickles name
+    orderflow.domain.admins.AdminUser (they named orderflow.ports.users,
+    where an alias keeps them loading)."""
+    for name, user in list(root.admins.items()):
+        root.admins[name] = replace(user)
+
+
+# STEPS[n - 1] takes a root from version n to n + 1.
+STEPS = (to_string_keys, index_unsettled, restore_admins)
+SCHEMA_VERSION = len(STEPS) + 1
+
+
+class NewerDatabase(Exception):
+    """The database was evolved by a newer release than this one."""
+
+
+def due(db, steps=STEPS):
+    """(the stored version, [(version, step) still to run]); writes nothing."""
+    def read(connection):
+        version = app_root(connection).schema_version
+        _check(version, steps)
+        return version, [(n, steps[n - 1]) for n in range(version, len(steps) + 1)]
+
+    return run_in_transaction(db, read)
+
+
+def evolve(db, steps=STEPS):
+    """Run each step due, each committed with its version; the versions
+    evolved from, in order."""
+    done = []
+    while True:
+        version = run_in_transaction(db, lambda connection: _one_step(connection, steps))
+        if version is None:
+            return done
+        log.info("evolved the database from schema version %d to %d", version, version + 1)
+        done.append(version)
+
+
+def _one_step(connection, steps):
+    root = app_root(connection)
+    version = root.schema_version
+    _check(version, steps)
+    if version > len(steps):
+        return None
+    steps[version - 1](root)
+    root.schema_version = version + 1
+    return version
+
+
+def _check(version, steps):
+    if version > len(steps) + 1:
+        raise NewerDatabase(
+            f"the database is at schema version {version}, and this release knows "
+            f"versions up to {len(steps) + 1}: run a newer release")
+
+
+def bootstrap(db, steps=STEPS):
+    """Create the application root, or add the containers this release
+    needs and run the steps due: what every start-up does."""
+    def create(connection):
+        root = connection.root()
+        if ROOT_KEY not in root:
+            root[ROOT_KEY] = AppRoot(len(steps) + 1)
+            return
+        app = root[ROOT_KEY]
+        # Before the steps: a step finds the containers it fills made (empty).
+        if app.ensure():
+            app._p_changed = True
+
+    run_in_transaction(db, create)
+    return evolve(db, steps)

@@ -8,9 +8,10 @@ was the largest single cost of a webhook (docs/performance.md).
 
 A key is its parts joined by one space. Statuses, times and our ids never
 contain a space; a part that comes from outside (an event id) is always the
-last, so `split(key, n)` gives it back whole. Times are written newest
-first: the complement of microseconds since the epoch, zero-padded, so that
-ascending string order is descending time.
+last, so `split(key, n)` gives it back whole. Times are mostly written
+newest first: the complement of microseconds since the epoch, zero-padded,
+so that ascending string order is descending time; an index walked oldest
+first (`unsettled`) writes the microseconds themselves.
 """
 
 from datetime import datetime, timedelta, timezone
@@ -29,6 +30,11 @@ def micros(moment):
 def newest_first(moment):
     """The time part of a key: later moments sort first."""
     return f"{SPAN - micros(moment):017d}"
+
+
+def oldest_first(moment):
+    """The time part of a key: earlier moments sort first."""
+    return f"{micros(moment):017d}"
 
 
 def moment_of(part):

@@ -6,9 +6,9 @@ costs the same whatever the number of stored orders or events.
 
 from dataclasses import replace
 
-from ...ports.users import EventListing, OrderListing, Page
+from ...ports.listings import EventListing, OrderListing, Page
 from .events import ZodbEventLog
-from .keys import join, moment_of, prefix_range, split
+from .keys import join, moment_of, newest_first, prefix_range, split
 
 # The events page filters while it walks the time index; past this many
 # entries without filling a page it stops and offers a "next" link instead.
@@ -74,7 +74,8 @@ class ZodbOrderListing(OrderListing):
 
 
 def _newest_first(orders):
-    return sorted(orders, key=lambda o: (o.date_created, o.id), reverse=True)
+    # The order of the "time id" index keys: newest first, ties by id.
+    return sorted(orders, key=lambda o: (newest_first(o.date_created), o.id))
 
 
 class ZodbEventListing(EventListing):

@@ -1,16 +1,25 @@
 """ZodbOrderRepository: one persistent record per order, plus indexes."""
 
+from itertools import islice
+
 from persistent import Persistent
 
-from ...domain.order import Status
-from ...ports.repositories import OrderRepository
+from ...ports.repositories import OrderRepository, last_changed
 from .indexes import IndexSet
-from .keys import join, newest_first, prefix_range, split
+from .keys import join, newest_first, oldest_first, split
 
 
 def status_key(status, order):
     """The order's entry in `by_status`: status, creation time, id."""
     return join(status, newest_first(order.date_created), order.id)
+
+
+def unsettled_key(order):
+    """The order's entry in `unsettled` (None once it is settled): the time
+    of its last change, oldest first, and its id."""
+    if not order.unsettled:
+        return None
+    return join(oldest_first(last_changed(order)), order.id)
 
 
 class OrderRecord(Persistent):
@@ -21,6 +30,9 @@ class OrderRecord(Persistent):
     # by_session to find what it already holds. (A class default: records
     # stored before this attribute existed check every reference once.)
     indexed_refs = ()
+    # Its key in `unsettled`, None when it has none. Records stored before
+    # the index existed get theirs from evolve step 2 (evolve.py).
+    indexed_change = None
 
     def __init__(self, order):
         self.order = order
@@ -63,15 +75,13 @@ class ZodbOrderRepository(OrderRepository):
         return self._via(self.root.by_intent, payment_intent)
 
     def unsettled(self, older_than=None, limit=None):
-        found = []
-        for status in Status.UNSETTLED:
-            low, high = prefix_range(status)
-            if older_than:
-                low = join(status, newest_first(older_than))
-            for key in self.root.by_status.keys(low, high):
-                found.append(self.root.orders[split(key, 3)[2]].order)
-        found.sort(key=lambda o: o.date_created)
-        return found[:limit] if limit else found
+        # A key "time id" is below the bare "time" of `older_than` exactly
+        # when its time is earlier: changed before, never at, that moment.
+        keys = self.root.unsettled.keys(
+            max=oldest_first(older_than) if older_than else None)
+        # The limit is applied while walking: only the orders returned load.
+        return [self.root.orders[split(key, 2)[1]].order
+                for key in islice(keys, limit)]
 
     def _via(self, index, key):
         order_id = index.get(key) if isinstance(key, str) else None
@@ -95,7 +105,11 @@ class ZodbOrderRepository(OrderRepository):
             self.root.by_status.add(status_key(order.status, order))
             self.root.counts[order.status].change(1)
             record.indexed_status = order.status
-
-    def status_counts(self):
-        return {status: length() for status, length in self.root.counts.items()}
+        change = unsettled_key(order)
+        if change != record.indexed_change:
+            if record.indexed_change is not None:
+                self.root.unsettled.remove(record.indexed_change)
+            if change is not None:
+                self.root.unsettled.add(change)
+            record.indexed_change = change
 

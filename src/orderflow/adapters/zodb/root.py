@@ -1,7 +1,8 @@
 """The application root: every container and index, created idempotently.
 
-Stored class paths are part of the schema: never move a persistent class
-without leaving an alias and an evolve step.
+Stored class paths are part of the schema: never move a stored class
+without leaving an alias and an evolve step (evolve.py; the list of stored
+classes is tests/integration/stored_classes.txt).
 """
 
 from BTrees.Length import Length
@@ -13,12 +14,13 @@ from ...domain.order import Status
 from .indexes import IndexSet, IndexTree
 
 ROOT_KEY = "orderflow"
-SCHEMA_VERSION = 2
 
 
 class AppRoot(Persistent):
-    def __init__(self):
-        self.schema_version = SCHEMA_VERSION
+    def __init__(self, schema_version):
+        # The version of the layout below (evolve.py): a new root is made
+        # with the current one and needs no step.
+        self.schema_version = schema_version
         self.ensure()
 
     def ensure(self):
@@ -31,6 +33,9 @@ class AppRoot(Persistent):
             # Keys are strings (keys.py); "time" sorts newest first.
             ("by_status", IndexSet),  # "status time order-id"
             ("by_created", IndexSet),  # "time order-id"
+            # "time order-id" of each pending or failed order, oldest last
+            # change first: what reconciliation walks (orders.py).
+            ("unsettled", IndexSet),
             ("events", IndexTree),  # event id -> JSON [type, outcome, order id, µs, note]
             ("events_by_time", IndexSet),  # "time event-id"
             ("duplicates", IndexSet),  # "time nonce event-id": repeat deliveries
@@ -58,29 +63,12 @@ def app_root(connection):
     return connection.root()[ROOT_KEY]
 
 
-def bootstrap(db):
-    """Create or complete the application root, in its own transaction."""
-    def create(connection):
-        root = connection.root()
-        if ROOT_KEY not in root:
-            root[ROOT_KEY] = AppRoot()
-            return
-        app = root[ROOT_KEY]
-        if app.ensure():
-            app._p_changed = True
-        if app.schema_version < SCHEMA_VERSION:
-            from .evolve import evolve
-
-            evolve(app)
-
-    run_in_transaction(db, create)
-
-
 def run_in_transaction(db, work, attempts=5):
     """Run work(connection) in a transaction of its own, retrying conflicts.
 
     Several processes starting at once against one ZEO server all try to
-    create the root; the losers' retries find it made.
+    create the root (and run each evolve step); the losers' retries find
+    the work done.
     """
     tm = transaction.TransactionManager()
     connection = db.open(transaction_manager=tm)

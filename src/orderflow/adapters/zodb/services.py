@@ -3,7 +3,8 @@
 from pyramid_zodbconn import get_connection
 
 from ...ports import Carts, Catalog, EventLog, OrderRepository, SharedCommit
-from ...ports.users import AdminUsers, EventListing, OrderListing
+from ...ports.listings import EventListing, OrderListing
+from ...ports.users import AdminUsers
 from .carts import ZodbCarts
 from .catalog import ZodbCatalog
 from .events import ZodbEventLog

@@ -2,7 +2,7 @@
 
 from pyramid.view import view_config
 
-from ....ports.users import EventListing
+from ....ports.listings import EventListing
 from ..forms import text
 from .helpers import page
 from .security import PERMISSION

@@ -7,7 +7,7 @@ from ....domain.errors import GatewayError
 from ....domain.events import Source
 from ....domain.order import AdminAction, Status
 from ....ports import Carts, OrderRepository, PaymentGateway
-from ....ports.users import OrderListing
+from ....ports.listings import OrderListing
 from ....services import cancel_order
 from ....services.reconcile import reconcile_order
 from ..forms import text

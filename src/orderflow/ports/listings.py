@@ -1,0 +1,44 @@
+"""Listing ports: the pages of orders and events of the admin panel."""
+
+import abc
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a keyset listing; `next_cursor` is None on the last page.
+
+    A cursor is opaque text from the implementation: only ever passed back.
+    """
+
+    items: list
+    next_cursor: str | None
+
+
+class OrderListing(abc.ABC):
+    @abc.abstractmethod
+    def page(self, status=None, cursor=None, limit=25):
+        """Orders newest first (by creation, ties by id), only `status` if
+        given, after `cursor`, as a Page."""
+
+    @abc.abstractmethod
+    def search(self, term, cursor=None, limit=25):
+        """Orders matching an order id, a session id (current or earlier),
+        a payment intent or a customer email (any case), newest first, as a
+        Page: an email's orders page after `cursor` like `page`; the one
+        order an id finds comes on the first page only."""
+
+    @abc.abstractmethod
+    def status_counts(self):
+        """status -> number of orders, every status (zero included), from
+        counters (never a scan)."""
+
+
+class EventListing(abc.ABC):
+    @abc.abstractmethod
+    def page(self, outcome=None, type=None, cursor=None, limit=50):
+        """Received events newest first, optionally of one outcome and type,
+        as a Page of EventRecords. The outcome "duplicate" lists repeated
+        deliveries, one row each (note "delivered again", received_at the
+        time of the repeat). A page may hold fewer than `limit` rows and
+        still have a next cursor: walking every page gives each match once."""
