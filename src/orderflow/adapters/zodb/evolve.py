@@ -86,8 +86,11 @@ class NewerDatabase(Exception):
 
 
 def due(db, steps=STEPS):
-    """(the stored version, [(version, step) still to run]); writes nothing."""
+    """(the stored version, [(version, step) still to run]), the version None
+    when there is no application root yet; writes nothing."""
     def read(connection):
+        if ROOT_KEY not in connection.root():
+            return None, []
         version = app_root(connection).schema_version
         _check(version, steps)
         return version, [(n, steps[n - 1]) for n in range(version, len(steps) + 1)]
@@ -113,8 +116,12 @@ def _one_step(connection, steps):
     _check(version, steps)
     if version > len(steps):
         return None
-    steps[version - 1](root)
+    step = steps[version - 1]
+    step(root)
     root.schema_version = version + 1
+    # The storage's history names each step (fsdump, the undo log).
+    connection.transaction_manager.get().note(
+        f"orderflow evolve {version} -> {version + 1}: {step.__name__}")
     return version
 
 
