@@ -77,9 +77,9 @@ def reconcile_order(orders, gateway, order, now, source=Source.RECONCILIATION, c
 
 
 def reconcile(orders, gateway, now, older_than=None, carts=None):
-    """Reconcile every pending or failed order (created before `older_than`).
+    """Reconcile every pending or failed order (last changed before `older_than`).
 
-    Walks the status index only. A gateway failure for one order is counted
+    Reads the unsettled orders only. A gateway failure for one order is counted
     and the others go on. For one transaction per order (what the console
     script does), call `reconcile_order` for each of `orders.unsettled()`.
     """
