@@ -77,7 +77,7 @@ class InMemoryEventLog(EventLog):
         self.duplicates = []  # (event id, when it was delivered again)
 
     def seen(self, event_id):
-        return event_id in self.records
+        return isinstance(event_id, str) and event_id in self.records
 
     def record(self, record):
         if record.event_id in self.records:

@@ -56,7 +56,7 @@ class EventRecord:
 class EventLog(abc.ABC):
     @abc.abstractmethod
     def seen(self, event_id):
-        """True if this event id was processed before."""
+        """True if this event id was processed before (never for an id that is not text)."""
 
     @abc.abstractmethod
     def record(self, record: EventRecord):

@@ -22,11 +22,12 @@ def test_a_recorded_event_is_seen_and_read_back_whole(world):
                                                 note="")
 
 
-def test_an_event_never_recorded_is_not_seen(world):
+@pytest.mark.parametrize("unknown", ["evt_other", None, 42])
+def test_an_event_never_recorded_is_not_seen(world, unknown):
     world.events.record(record("evt_1"))
     world.commit()
-    assert not world.events.seen("evt_other")
-    assert world.events.get("evt_other") is None
+    assert not world.events.seen(unknown)
+    assert world.events.get(unknown) is None
 
 
 def test_recording_an_event_id_twice_is_refused_and_keeps_the_first(world):

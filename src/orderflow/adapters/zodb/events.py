@@ -30,7 +30,7 @@ class ZodbEventLog(EventLog):
 
     def seen(self, event_id):
         # A read only: concurrent duplicates must not write shared objects.
-        return event_id in self.root.events
+        return isinstance(event_id, str) and event_id in self.root.events
 
     def record(self, record):
         # Two deliveries of one event both insert this key: ZODB reports a
@@ -42,7 +42,7 @@ class ZodbEventLog(EventLog):
         self.root.event_count.change(1)
 
     def get(self, event_id):
-        value = self.root.events.get(event_id)
+        value = self.root.events.get(event_id) if isinstance(event_id, str) else None
         return None if value is None else _record(event_id, value)
 
 
