@@ -71,7 +71,8 @@ def index_unsettled(root):
 def restore_admins(root):
     """Version 3 -> 4: admin users re-stored, so that their pickles name
     orderflow.domain.admins.AdminUser (they named orderflow.ports.users,
-    where an alias keeps them loading)."""
+    where an alias keeps them loading), each made anew from its fields:
+    `failures` and `locked_until`, no longer fields, are left behind."""
     for name, user in list(root.admins.items()):
         root.admins[name] = replace(user)
 
