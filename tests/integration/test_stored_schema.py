@@ -43,7 +43,7 @@ def use_every_part(shop):
     [payment] = shop.gateway.pay(paid)
     shop.deliver(payment)
     shop.deliver(payment)  # delivered again: noted as a duplicate
-    shop.deliver_all(shop.gateway.refund(paid, 500))
+    shop.deliver_all(shop.gateway.refund_in_dashboard(paid, 500))
     shop.deliver_all(shop.gateway.dispute(paid))
     declined = shop.checkout(email="ann@example.com").json
     shop.deliver_all(shop.gateway.decline(declined["sessionId"]))
