@@ -3,6 +3,7 @@
 import pytest
 
 from orderflow.adapters.stripe import events
+from orderflow.domain.errors import InvalidWebhook
 from orderflow.domain.events import EventKind, SessionPayment
 from tests.integration.conftest import ORDER, session, stripe_event
 
@@ -174,6 +175,5 @@ def test_a_complete_unpaid_session_is_processing_unless_its_intent_failed(
 
 
 def test_an_amount_that_is_not_an_integer_is_not_trusted():
-    event = translate("checkout.session.completed", session(amount_total=25.0))
-
-    assert event.amount is None
+    with pytest.raises(InvalidWebhook, match="data.object.amount_total"):
+        translate("checkout.session.completed", session(amount_total=25.0))

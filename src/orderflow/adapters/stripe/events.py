@@ -20,6 +20,7 @@ from ...domain.events import (
     SessionState,
 )
 from ...domain.order_parts import SessionStatus
+from .shapes import MAX_ID, Fields
 
 DEFAULT_TOLERANCE = 300
 
@@ -63,7 +64,8 @@ def verify(body: bytes, header, secrets, tolerance=DEFAULT_TOLERANCE):
         raise InvalidWebhook("invalid signature: timestamp outside the tolerance")
     try:
         event = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: nested deeper than the parser follows.
         raise InvalidWebhook("the body is not JSON") from None
     if not _looks_like_event(event):
         raise InvalidWebhook("the body is not a Stripe event")
@@ -90,8 +92,8 @@ def _looks_like_event(event):
     return (
         isinstance(event, dict)
         and event.get("object") == "event"
-        and isinstance(event.get("id"), str)
-        and isinstance(event.get("type"), str)
+        and isinstance(event.get("id"), str) and 0 < len(event["id"]) <= MAX_ID
+        and isinstance(event.get("type"), str) and 0 < len(event["type"]) <= MAX_ID
         and isinstance(event.get("data"), dict)
         and isinstance(event["data"].get("object"), dict)
     )
@@ -103,7 +105,7 @@ def _looks_like_event(event):
 def _id(value):
     """An id from a field that may hold the id or the expanded object."""
     value = value.get("id") if isinstance(value, dict) else value
-    return value if isinstance(value, str) else None
+    return value if isinstance(value, str) and len(value) <= MAX_ID else None
 
 
 def _status(value):
@@ -118,68 +120,77 @@ def _int(value):
 
 def _metadata_order(obj):
     metadata = obj.get("metadata")
-    if isinstance(metadata, dict) and isinstance(metadata.get("order_id"), str):
+    if isinstance(metadata, dict) and _id(metadata.get("order_id")):
         return metadata["order_id"]
-    ref = obj.get("client_reference_id")
-    return ref if isinstance(ref, str) else None
+    return _id(obj.get("client_reference_id"))
 
 
-def _session_fields(obj):
+def _session_fields(f):
+    f.kind("checkout.session")
     return dict(
-        order_id=_metadata_order(obj),
-        session_id=_id(obj.get("id")),
-        payment_intent=_id(obj.get("payment_intent")),
-        amount=_int(obj.get("amount_total")),
-        currency=obj.get("currency"),
+        order_id=f.order_id(),
+        session_id=f.id("id"),
+        payment_intent=f.reference("payment_intent"),
+        amount=f.count("amount_total"),
+        currency=f.currency("currency"),
     )
 
 
-def _session_completed(obj):
-    paid = obj.get("payment_status") in PAID_STATUSES
-    kind = EventKind.PAYMENT_SUCCEEDED if paid else EventKind.PAYMENT_PROCESSING
-    return kind, _session_fields(obj)
+def _session_completed(f):
+    fields = _session_fields(f)
+    paid = f.text("payment_status") in PAID_STATUSES
+    return (EventKind.PAYMENT_SUCCEEDED if paid else EventKind.PAYMENT_PROCESSING), fields
 
 
-def _session_async_failed(obj):
-    fields = _session_fields(obj)
+def _session_async_failed(f):
+    fields = _session_fields(f)
     fields.update(failure_code=ASYNC_FAILURE_CODE, failure_reason=ASYNC_FAILURE_REASON)
     return EventKind.PAYMENT_FAILED, fields
 
 
-def _intent_failed(obj):
-    error = obj.get("last_payment_error") or {}
+def _intent_failed(f):
+    f.kind("payment_intent")
+    error = f.object("last_payment_error") or Fields({}, "")
     return EventKind.PAYMENT_FAILED, dict(
-        order_id=_metadata_order(obj),
-        payment_intent=_id(obj.get("id")),
-        amount=_int(obj.get("amount")),
-        currency=obj.get("currency"),
-        failure_code=error.get("decline_code") or error.get("code") or "payment_failed",
-        failure_reason=error.get("message") or "The payment was declined.",
+        order_id=f.order_id(),
+        payment_intent=f.id("id"),
+        amount=f.count("amount"),
+        currency=f.currency("currency"),
+        failure_code=error.id("decline_code") or error.id("code") or "payment_failed",
+        failure_reason=error.text("message") or "The payment was declined.",
     )
 
 
 TRANSLATORS = {
     "checkout.session.completed": _session_completed,
     "checkout.session.async_payment_succeeded":
-        lambda obj: (EventKind.PAYMENT_SUCCEEDED, _session_fields(obj)),
+        lambda f: (EventKind.PAYMENT_SUCCEEDED, _session_fields(f)),
     "checkout.session.async_payment_failed": _session_async_failed,
-    "checkout.session.expired": lambda obj: (EventKind.SESSION_EXPIRED, _session_fields(obj)),
+    "checkout.session.expired": lambda f: (EventKind.SESSION_EXPIRED, _session_fields(f)),
     "payment_intent.payment_failed": _intent_failed,
-    **refund_events.TRANSLATORS,
+    # These read the plain dict, each field type-safely on their own.
+    **{name: (lambda f, read=read: read(f.obj))
+       for name, read in refund_events.TRANSLATORS.items()},
 }
 
 
 def translate(event):
-    """A GatewayEvent for a verified Stripe event dict."""
+    """A GatewayEvent for a verified Stripe event dict (verify() checked its frame).
+
+    A handled type's fields are read through shapes.Fields: a wrong type
+    anywhere refuses the delivery. Another type is only acknowledged, so its
+    object is read leniently: whatever it holds, it is logged as ignored.
+    """
+    envelope = Fields(event, "event")
     obj = event["data"]["object"]
     translator = TRANSLATORS.get(event["type"])
     if translator is None:
         kind, fields = EventKind.UNHANDLED, dict(order_id=_metadata_order(obj))
     else:
-        kind, fields = translator(obj)
+        kind, fields = translator(Fields(obj, "data.object"))
     return GatewayEvent(
         kind=kind, type=event["type"], id=event["id"],
-        created=_int(event.get("created")), livemode=bool(event.get("livemode")),
+        created=envelope.count("created"), livemode=bool(envelope.flag("livemode")),
         **fields,
     )
 

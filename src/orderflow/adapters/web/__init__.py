@@ -42,6 +42,8 @@ def includeme(config):
                      under=INGRESS)
     config.include(".headers")
     config.include(".ratelimit")
+    # Bodies over the cap are refused before anything reads them (limits.py).
+    config.include(".limits")
     config.add_static_view("static", "orderflow:adapters/web/static/", cache_max_age=3600)
     config.include(".routes")
     config.include(".retry")

@@ -16,14 +16,11 @@ from ...services import (
 )
 from ..zodb.events import remember_duplicate_after_commit
 from .errors import json_error
+from .limits import MAX_BODY_BYTES, MESSAGE as TOO_LARGE
 from .presenters import order_json, product_json, started_json
 from .schemas import CheckoutRequest, validate
 
 log = logging.getLogger(__name__)
-
-# For every JSON body we read: a webhook event, or a checkout (fifty lines
-# are a few KiB).
-MAX_BODY_BYTES = 1024 * 1024
 
 
 class BodyTooLarge(Exception):
@@ -52,7 +49,7 @@ def unsupported_media_type(exc, request):
 
 @view_config(context=BodyTooLarge)
 def body_too_large(exc, request):
-    return json_error(request, 413, "too_large", "the body is larger than 1 MiB")
+    return json_error(request, 413, "too_large", TOO_LARGE)
 
 
 @view_config(route_name="api.products", request_method="GET", renderer="json")
@@ -85,10 +82,11 @@ def create_checkout_session(request):
 
 
 def read_limited(request, limit):
-    # waitress always sets Content-Length (it de-chunks), so a large body is
-    # refused before it is read. request.body (not body_file) rewinds the
-    # seekable copy that pyramid_retry keeps, so a retried request reads the
-    # whole body again.
+    # A body announced as larger, or found larger while it was copied, was
+    # refused before this view, unread (limits.py); this check keeps the
+    # view honest without that tween. request.body (not body_file) rewinds
+    # the seekable copy that pyramid_retry keeps, so a retried request reads
+    # the whole body again.
     if request.content_length is not None and request.content_length > limit:
         raise BodyTooLarge()
     body = request.body

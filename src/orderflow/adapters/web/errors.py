@@ -3,6 +3,7 @@
 Under /api every error is JSON: {"error": {"code", "message", "fields"}}.
 """
 
+import itertools
 import logging
 
 from pyramid.exceptions import PredicateMismatch
@@ -20,6 +21,19 @@ log = logging.getLogger(__name__)
 API = r"^/api/"  # pages elsewhere get HTML errors (pages_errors.py)
 
 
+# An answer names at most this many fields: a request with thousands of
+# wrong entries gets a short answer, as cheap to send as to read.
+MAX_FIELDS = 20
+
+
+def first_fields(message, fields):
+    """(message, fields) with at most MAX_FIELDS fields, the message saying so."""
+    if len(fields) <= MAX_FIELDS:
+        return message, fields
+    shown = dict(itertools.islice(fields.items(), MAX_FIELDS))
+    return f"{message} (the first {MAX_FIELDS} of {len(fields)} problems)", shown
+
+
 def json_error(request, status, code, message, fields=None):
     body = {"code": code, "message": message}
     if fields:
@@ -32,7 +46,7 @@ def json_error(request, status, code, message, fields=None):
 
 @exception_view_config(ValidationFailed, path_info=API)
 def validation_failed(exc, request):
-    return json_error(request, 400, "invalid", exc.message, exc.fields)
+    return json_error(request, 400, "invalid", *first_fields(exc.message, exc.fields))
 
 
 @exception_view_config(InvalidWebhook, path_info=API)

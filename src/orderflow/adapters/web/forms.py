@@ -11,6 +11,7 @@ import colander
 from pyramid.csrf import LegacySessionCSRFStoragePolicy
 
 from ...domain.errors import ValidationFailed
+from .errors import first_fields
 
 NOT_TEXT = "text expected, not a file"
 
@@ -24,20 +25,23 @@ def text(params, name, default=""):
 def read_form(schema, request):
     """The posted form through a colander schema, or ValidationFailed naming the fields.
 
-    Text is stripped, and an empty field is missing (so the schema's default
-    applies), except a quantity: an empty one is an error to show.
+    Only the fields the schema names are read. Surrounding spaces are
+    dropped, and an empty field is missing (so the schema's default applies),
+    except a quantity: an empty one is an error to show. Other blanks stay
+    for the schema to judge: a browser sends no newline in a one-line field,
+    and an email address ending in one must be refused, not repaired.
     """
     names = {child.name for child in schema.children}
-    files = {name: NOT_TEXT for name, value in request.POST.items()
-             if name in names and not isinstance(value, str)}
+    files = {name: NOT_TEXT for name in names
+             if name in request.POST and not isinstance(request.POST[name], str)}
     if files:
         raise ValidationFailed("the form is not valid", files)
-    data = {k: v.strip() for k, v in request.POST.items() if isinstance(v, str)}
+    data = {name: request.POST[name].strip(" ") for name in names if name in request.POST}
     data = {k: v for k, v in data.items() if v != "" or k == "quantity"}
     try:
         return schema.deserialize(data)
     except colander.Invalid as error:
-        raise ValidationFailed("the form is not valid", error.asdict()) from None
+        raise ValidationFailed(*first_fields("the form is not valid", error.asdict())) from None
 
 
 class TextOnlyCSRFPolicy(LegacySessionCSRFStoragePolicy):

@@ -14,6 +14,7 @@ from ....domain.order import new_order_id
 from ....ports import Carts, Catalog, OrderRepository, PaymentGateway
 from ....services import CheckoutSettings, start_checkout
 from ..forms import read_form, text
+from ..schemas import email_address
 from .common import TEMPLATES, load_cart, page_values, see_other
 from .cookies import cart_id_for_writing
 
@@ -48,10 +49,7 @@ class AddForm(LineForm):
 
 
 class CheckoutForm(colander.MappingSchema):
-    email = colander.SchemaNode(
-        colander.String(), validator=colander.All(colander.Length(max=254), colander.Email()),
-        missing=None,
-    )
+    email = colander.SchemaNode(colander.String(), validator=email_address, missing=None)
 
 
 def cart_page(request, errors=None, error_line=None, status=200, email=""):
