@@ -14,9 +14,9 @@ class Served:
     descriptor in its thread.
     """
 
-    def __init__(self, app, threads=4, sock=None):
+    def __init__(self, app, threads=4, sock=None, **adjustments):
         options = {"sockets": [sock]} if sock is not None else {"host": "127.0.0.1", "port": 0}
-        self.server = waitress.create_server(app, threads=threads, **options)
+        self.server = waitress.create_server(app, threads=threads, **options, **adjustments)
         self.origin = f"http://127.0.0.1:{self.server.effective_port}"
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="waitress", daemon=True)
