@@ -5,6 +5,7 @@ import json
 
 import pytest
 from webob import Request
+from webob.request import BaseRequest
 
 from orderflow.adapters.web import schemas
 from orderflow.adapters.web.limits import MAX_BODY_BYTES
@@ -167,6 +168,32 @@ def test_a_short_body_without_a_length_is_still_served(shop):
 def test_a_two_mebibyte_form_gets_413_and_no_csrf_check_or_parse(shop):
     answer = shop.http.post("/cart/add", {"product_id": "x" * (2 * 1024 * 1024)}, status=413)
     assert "too large" in answer.text
+
+
+def test_a_form_with_more_fields_than_any_form_has_is_refused_before_it_is_parsed(
+        shop, monkeypatch):
+    parsed = []
+    monkeypatch.setattr(BaseRequest, "POST", property(lambda self: parsed.append(1) or {}))
+    body = "product_id=ceramic-mug&" + "&".join(f"a={n}" for n in range(100))
+    answer = shop.http.post("/cart/add", body, status=400,
+                            content_type="application/x-www-form-urlencoded")
+    assert "too many fields" in answer.text
+    assert parsed == []
+
+
+def test_a_multipart_form_with_thousands_of_parts_is_refused(shop):
+    part = '--B\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n'
+    body = (part * 5000 + "--B--\r\n").encode()
+    # Sent as is (WebTest would encode a multipart body of its own).
+    answer = raw_post(shop, "/cart/add", io.BytesIO(body), length=len(body),
+                      content_type="multipart/form-data; boundary=B")
+    assert answer.status_int == 400
+    assert "too many fields" in answer.text
+
+
+def test_a_form_of_ordinary_size_is_still_read(shop, customer):
+    customer.add("ceramic-mug", 2)
+    assert customer.cart_lines() == {"ceramic-mug": 2}
 
 
 # -- email addresses ---------------------------------------------------------

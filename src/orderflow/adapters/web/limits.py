@@ -14,9 +14,13 @@ still, so that is where the cap starts:
 
 The cap is the same for the JSON API and the shop and admin forms: it is
 checked before a form is parsed, before the CSRF check (which parses it)
-too. waitress refuses larger bodies first (max_request_body_size in the
+too. A form's fields are counted (a byte count, no parse) before WebOb
+parses them: a mebibyte of "a=1&a=2&..." takes WebOb most of a second,
+and no form here has more than a dozen fields. waitress refuses larger bodies first (max_request_body_size in the
 inis), and does so before reading them.
 """
+
+import re
 
 from pyramid.renderers import render_to_response
 
@@ -27,6 +31,8 @@ from .pages_errors import TEMPLATE, error_page
 # a form (an admin's product description is the largest).
 MAX_BODY_BYTES = 1024 * 1024
 MESSAGE = "the body is larger than 1 MiB"
+MAX_FORM_FIELDS = 100
+_BOUNDARY = re.compile(r'boundary="?([^";,]+)', re.IGNORECASE)
 
 
 class AtMost:
@@ -64,6 +70,25 @@ def too_large(request):
     return render_to_response(TEMPLATE, values, request=request, response=request.response)
 
 
+def form_fields(request):
+    """How many fields a form body holds, at most (0 for any other body)."""
+    if request.path_info.startswith("/api/") or not request.content_length:
+        return 0
+    if request.content_type == "application/x-www-form-urlencoded":
+        return request.body.count(b"&") + 1
+    if request.content_type == "multipart/form-data":
+        boundary = _BOUNDARY.search(request.headers.get("Content-Type", ""))
+        return request.body.count(b"--" + boundary.group(1).encode()) if boundary else 0
+    return 0
+
+
+def too_many_fields(request):
+    values = error_page(request, 400, "This form has too many fields",
+                        f"A form here has at most {MAX_FORM_FIELDS} fields; what you sent "
+                        "has more, so it was not read. Please go back and try again.")
+    return render_to_response(TEMPLATE, values, request=request, response=request.response)
+
+
 def body_cap_tween_factory(handler, registry):
     def tween(request):
         if request.content_length is None and request.is_body_readable:
@@ -72,6 +97,8 @@ def body_cap_tween_factory(handler, registry):
             request.make_body_seekable()
         if (request.content_length or 0) > MAX_BODY_BYTES:
             return too_large(request)
+        if form_fields(request) > MAX_FORM_FIELDS:
+            return too_many_fields(request)
         return handler(request)
 
     return tween
