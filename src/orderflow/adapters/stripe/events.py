@@ -168,7 +168,7 @@ TRANSLATORS = {
     "checkout.session.async_payment_failed": _session_async_failed,
     "checkout.session.expired": lambda f: (EventKind.SESSION_EXPIRED, _session_fields(f)),
     "payment_intent.payment_failed": _intent_failed,
-    # These read the plain dict, each field type-safely on their own.
+    # These read the plain dict, leniently: a wrong shape is less news, or none.
     **{name: (lambda f, read=read: read(f.obj))
        for name, read in refund_events.TRANSLATORS.items()},
 }
