@@ -84,3 +84,14 @@ def test_a_refund_or_dispute_of_the_wrong_shape_is_left_unhandled(event_type, ch
         assert event.kind == EventKind.DISPUTE_CLOSED  # amount or status unknown: kept as None
     else:
         assert event.kind == EventKind.UNHANDLED
+
+
+@pytest.mark.parametrize("amount", [-1, -900, True])
+def test_a_refund_with_a_negative_or_boolean_amount_is_no_news(amount):
+    event = translate("refund.updated", stripe_object("refund", amount=amount))
+    assert event.kind == EventKind.UNHANDLED
+
+
+def test_a_currency_that_is_not_a_code_is_dropped():
+    charge = stripe_object("charge", currency="EUR\n", amount_refunded=10)
+    assert translate("charge.refunded", charge).currency is None

@@ -7,11 +7,17 @@ translated into less news (or none), never into an exception.
 
 from ...domain.disputes import DisputeNews
 from ...domain.events import EventKind
+from ...domain.money import is_currency
 from ...domain.refunds import RefundNews, RefundStatus
 
 
 def _int(value):
-    return value if type(value) is int else None
+    # Amounts and times are never negative; bool is not an int here.
+    return value if type(value) is int and value >= 0 else None
+
+
+def _currency(value):
+    return value if is_currency(value) else None
 
 
 def _str(value):
@@ -56,7 +62,7 @@ def charge_refunded(obj):
         order_id=_order_id(obj),
         payment_intent=_id(obj.get("payment_intent")),
         amount=_int(obj.get("amount")),
-        currency=_str(obj.get("currency")),
+        currency=_currency(obj.get("currency")),
         amount_refunded=_int(obj.get("amount_refunded")),
         refunds=_charge_refunds(obj),
     )
@@ -69,7 +75,7 @@ def refund_changed(obj):
     return EventKind.REFUND_CHANGED, dict(
         order_id=_order_id(obj),
         payment_intent=_id(obj.get("payment_intent")),
-        currency=_str(obj.get("currency")),
+        currency=_currency(obj.get("currency")),
         refunds=(news,),
     )
 
@@ -83,7 +89,7 @@ def _dispute(kind):
             order_id=_order_id(obj),
             payment_intent=_id(obj.get("payment_intent")),
             amount=_int(obj.get("amount")),
-            currency=_str(obj.get("currency")),
+            currency=_currency(obj.get("currency")),
             failure_reason=_str(obj.get("reason")),
             dispute=DisputeNews(dispute_id, _int(obj.get("amount")), _str(obj.get("reason")),
                                 _str(obj.get("status"))),
