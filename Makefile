@@ -1,19 +1,30 @@
 # The two commands of the README: `make run` and `make test`. Each sets up
 # what it needs on a fresh machine: a virtualenv in .venv with the package
-# and its test extras, and (for the browser tests) Debian's Chromium.
+# (`make run`: what running needs, nothing more; `make test`: the test extras
+# too) and, for the browser tests, Debian's Chromium.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+RUN_STAMP := $(VENV)/.installed-run-stamp
+TEST_STAMP := $(VENV)/.installed-test-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench chromium postgresql clean
+.PHONY: run test screenshots bench chromium postgresql clean
 
-$(STAMP): setup.cfg pyproject.toml
-	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV)
+$(VENV)/bin/pip:
+	$(PYTHON) -m venv $(VENV)
+
+# Running needs the package and its install_requires only: no Playwright,
+# RelStorage or psycopg2 before the first page.
+$(RUN_STAMP): setup.cfg pyproject.toml | $(VENV)/bin/pip
+	$(BIN)/pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+# The tests install everything (the package again, with its test extras).
+$(TEST_STAMP): setup.cfg pyproject.toml | $(VENV)/bin/pip
 	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $(TEST_STAMP) $(RUN_STAMP)
 
 # Browser tests drive Debian's Chromium; Playwright never downloads one.
 chromium:
@@ -30,14 +41,18 @@ postgresql:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	mkdir -p var
 	$(BIN)/pserve development.ini
 
-test: $(STAMP) chromium postgresql
+test: $(TEST_STAMP) chromium postgresql
 	$(BIN)/pytest
 
-bench: $(STAMP)
+# The README's pictures: the browser tests save them while they run.
+screenshots: $(TEST_STAMP) chromium
+	ORDERFLOW_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser -q
+
+bench: $(TEST_STAMP)
 	$(BIN)/python -m bench
 
 clean:

@@ -35,6 +35,13 @@ def make_gateway(settings):
         )
     from .adapters.fake.gateway import FakeGateway
 
+    state_file = settings.get("orderflow.dev_gateway_file", "").strip()
+    if state_file:
+        # Development keeps the fake's sessions across restarts, as Stripe does.
+        from .adapters.fake.persistence import FileBackedFakeGateway
+
+        return FileBackedFakeGateway(secrets, settings["orderflow.public_origin"], state_file,
+                                     tolerance=tolerance)
     return FakeGateway(secrets, settings["orderflow.public_origin"], tolerance=tolerance)
 
 

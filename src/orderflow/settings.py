@@ -30,6 +30,9 @@ DEFAULTS = {
     "orderflow.secure_cookies": "false",
     "orderflow.dev_delivery_delay": "2.0",
     "orderflow.stripe_api_base": "",
+    # Money is shown for this locale (Babel); products are priced in these.
+    "orderflow.locale": "en",
+    "orderflow.currencies": "eur",
     # The waitress threads: one warmed connection each (adapters/zodb/warm.py).
     "orderflow.warm_connections": "2",
     # Scheduled reconciliation (adapters/zodb/reconciler.py); 0 turns it off.

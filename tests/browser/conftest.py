@@ -5,6 +5,7 @@ because the app's public origin (session URLs, the dev checkout's webhook
 target) must be that very server. Each test module gets a fresh FileStorage.
 """
 
+import os
 import pathlib
 import socket
 
@@ -17,6 +18,11 @@ from tests.serving import Served
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
+# `make screenshots` sets this to docs/screenshots: the README's pictures.
+DOCS_SCREENSHOTS = os.environ.get("ORDERFLOW_SCREENSHOTS")
+# axe-core as the axe-playwright-python wheel ships it (a test extra).
+AXE_JS = (pathlib.Path(__import__("axe_playwright_python").__file__).parent
+          / "axe.min.js").read_text(encoding="utf-8")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -78,3 +84,31 @@ def screenshot(page, request):
         page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
 
     return take
+
+
+def axe_problems(page):
+    """The serious and critical axe-core violations of the page as shown now."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS)
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in results["violations"] if v["impact"] in ("serious", "critical")
+    ]
+
+
+def assert_accessible(page):
+    problems = axe_problems(page)
+    assert not problems, f"{page.url}:\n" + "\n".join(problems)
+
+
+def save_picture(page, name):
+    """A README picture: the window as a person sees it, under test-output/
+    and, with ORDERFLOW_SCREENSHOTS set, in that folder."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    if DOCS_SCREENSHOTS:
+        folder = ROOT / DOCS_SCREENSHOTS
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{name}.png"))

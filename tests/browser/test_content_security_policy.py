@@ -33,7 +33,7 @@ def test_a_customer_pays_with_the_policy_on_and_chromium_blocks_nothing(page, li
     page.get_by_role("button", name="Add Ceramic mug to cart").click()
     page.goto("/cart")
     page.get_by_role("button", name="Checkout").click()
-    expect(page.get_by_role("heading", name=re.compile(r"^Pay EUR"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Pay €"))).to_be_visible()
     page.get_by_role("button", name="Pay", exact=True).click()
     # The pending page's poll.js (script-src 'self') turns it into the receipt.
     expect(page.get_by_role("heading", name="Payment received")).to_be_visible(timeout=WAIT)

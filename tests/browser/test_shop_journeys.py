@@ -25,7 +25,7 @@ def _index(page, title):
 def checkout(page):
     page.goto("/cart")
     page.get_by_role("button", name="Checkout").click()
-    expect(page.get_by_role("heading", name=re.compile(r"^Pay EUR"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Pay €"))).to_be_visible()
 
 
 def expect_paid(page):
@@ -45,9 +45,9 @@ def test_a_customer_pays_and_sees_confirming_turn_to_paid_without_reloading(
     add(page, "Filter papers (100)")
     page.get_by_label("Quantity of Ceramic mug").fill("3")
     page.locator("tr[data-product=ceramic-mug]").get_by_role("button", name="Update").click()
-    expect(page.locator("#cart-total")).to_have_text("EUR 58.50")
+    expect(page.locator("#cart-total")).to_have_text("€58.50")
     checkout(page)
-    expect(page.get_by_role("heading", name="Pay EUR 58.50")).to_be_visible()
+    expect(page.get_by_role("heading", name="Pay €58.50")).to_be_visible()
 
     courier = live_shop.app.registry["orderflow.dev_courier"]
     courier.pause()  # Stripe is slow today: the page must say so honestly
@@ -63,7 +63,7 @@ def test_a_customer_pays_and_sees_confirming_turn_to_paid_without_reloading(
     expect_paid(page)
     assert page.evaluate("window.journeyMarker") == "same page"  # never reloaded
     expect(page.locator("table.summary")).to_contain_text("Ceramic mug")
-    expect(page.locator("table.summary .total")).to_have_text("EUR 58.50")
+    expect(page.locator("table.summary .total")).to_have_text("€58.50")
     screenshot()
     expect(cart_rows(page)).to_have_count(0)
     expect(page.get_by_text("Your cart is empty")).to_be_visible()
@@ -90,7 +90,7 @@ def test_back_from_checkout_keeps_the_cart_and_try_again_pays(page, screenshot):
     summary = page.locator("table.summary")
     expect(summary).to_contain_text("Hand grinder")
     expect(summary).to_contain_text("Ceramic mug")
-    expect(summary.locator(".total")).to_have_text("EUR 125.00")
+    expect(summary.locator(".total")).to_have_text("€125.00")
     cancel_url = page.url
 
     page.get_by_role("link", name="Back to your cart").click()
@@ -99,7 +99,7 @@ def test_back_from_checkout_keeps_the_cart_and_try_again_pays(page, screenshot):
 
     page.goto(cancel_url)
     page.get_by_role("button", name="Try again").click()
-    expect(page.get_by_role("heading", name="Pay EUR 125.00")).to_be_visible()
+    expect(page.get_by_role("heading", name="Pay €125.00")).to_be_visible()
     page.get_by_role("button", name="Pay", exact=True).click()
     expect_paid(page)
     screenshot()
@@ -127,7 +127,7 @@ def test_a_failed_async_payment_shows_the_failure_and_retry_pays(page, screensho
     expect(page.get_by_role("heading", name="Payment failed")).to_be_visible(timeout=WAIT)
     expect(page.locator("#failure-reason")).to_be_visible()
     page.get_by_role("button", name="Try again").click()
-    expect(page.get_by_role("heading", name="Pay EUR 18.00")).to_be_visible()
+    expect(page.get_by_role("heading", name="Pay €18.00")).to_be_visible()
     page.get_by_role("button", name="Pay", exact=True).click()
     expect_paid(page)
     screenshot()
@@ -137,7 +137,9 @@ def test_cancelling_the_order_keeps_the_cart(page, screenshot):
     add(page, "Milk jug")
     checkout(page)
     page.get_by_role("button", name="Back").click()
-    page.get_by_role("button", name="Cancel order").click()
+    page.get_by_text("Cancel order…").click()  # asks first
+    expect(page.locator("#cancel-confirm")).to_contain_text("Cancel order")
+    page.get_by_role("button", name="Yes, cancel the order").click()
     expect(page.get_by_role("heading", name="Order cancelled")).to_be_visible()
     expect(page.get_by_role("button", name="Try again")).to_have_count(1)
     page.get_by_role("link", name="Back to your cart").click()

@@ -248,7 +248,7 @@ def test_a_next_address_sent_as_a_file_leads_to_the_orders(shop):
 
 
 def test_a_csrf_token_sent_as_a_file_is_refused(admin):
-    token = _token(admin.http.get("/admin/products").text)
+    token = _token(admin.http.get("/admin/products/ceramic-mug/active").text)
     admin.http.post("/admin/products/ceramic-mug/active", {"active": "0"},
                     upload_files=[("csrf_token", "t.txt", token.encode())], status=400)
     with admin.storage() as repos:

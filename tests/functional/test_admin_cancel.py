@@ -6,8 +6,11 @@ ORDER = "/admin/orders/{}"
 
 
 def cancel_form(http, order_id):
-    page = http.get(ORDER.format(order_id))
-    return next(f for f in page.forms.values() if f.action.endswith("/cancel"))
+    """The confirmation step's form, reached by the order page's cancel link."""
+    order_page = http.get(ORDER.format(order_id))
+    confirm = order_page.click(linkid="cancel-order")
+    assert "Cancel order" in confirm.text and "No, keep it" in confirm.text
+    return next(f for f in confirm.forms.values() if f.action.endswith("/cancel"))
 
 
 def has_cancel_button(http, order_id):
@@ -69,6 +72,22 @@ def test_a_cancel_the_gateway_cannot_confirm_answers_502_and_keeps_the_order(adm
     assert 'id="order-error"' in page.text and "could not be reached" in page.text
     assert admin.order(started["orderId"]).status == "pending"
     assert admin.gateway.sessions[started["sessionId"]]["status"] == "open"
+
+
+def test_the_cancel_link_only_asks_and_changes_nothing(admin):
+    started = admin.checkout().json
+    page = admin.http.get(ORDER.format(started["orderId"]) + "/cancel")
+    assert 'id="confirm-cancel"' in page.text
+    assert admin.order(started["orderId"]).status == "pending"
+    assert admin.gateway.sessions[started["sessionId"]]["status"] == "open"
+
+
+def test_asking_to_cancel_a_paid_order_leads_back_to_it(admin):
+    started = admin.checkout().json
+    admin.deliver_all(admin.gateway.pay(started["sessionId"]))
+    answer = admin.http.get(ORDER.format(started["orderId"]) + "/cancel", status=303)
+    assert "cannot be cancelled" in answer.follow().text
+    assert admin.order(started["orderId"]).status == "paid"
 
 
 def test_a_cancel_post_without_the_csrf_token_is_refused(admin):

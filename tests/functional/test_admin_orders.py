@@ -32,7 +32,7 @@ def test_the_list_shows_newest_first_with_counts_per_status(admin):
     assert 'data-count="paid">1<' in page.text
     assert 'data-count="failed">1<' in page.text
     assert 'data-count="pending">1<' in page.text
-    assert "2 × Ceramic mug" in page.text and "EUR 36.00" in page.text
+    assert "2 × Ceramic mug" in page.text and "€36.00" in page.text
 
 
 def test_the_list_filters_by_status(admin):
@@ -87,7 +87,7 @@ def test_a_paid_order_shows_its_payment_and_history(admin):
     page = admin.http.get(f"/admin/orders/{started['orderId']}")
     assert 'status-paid" id="order-status">paid<' in page.text
     assert order.payment.payment_intent in page.text
-    assert "Amount received</dt><dd>EUR 36.00" in page.text
+    assert "Amount received</dt><dd>€36.00" in page.text
     assert "checkout.session.completed" in page.text
     assert "pending → paid" in page.text and "webhook" in page.text
     event_id = order.history[-1].event_id
@@ -114,14 +114,14 @@ def test_a_refunded_order_shows_the_refund(admin):
     admin.deliver_all(admin.gateway.refund_in_dashboard(started["sessionId"], 3600))
     page = admin.http.get(f"/admin/orders/{started['orderId']}")
     assert "paid → refunded" in page.text and "charge.refunded" in page.text
-    assert "Refunded</dt><dd>EUR 36.00" in page.text
+    assert "Refunded</dt><dd>€36.00" in page.text
 
 
 def test_a_needs_review_order_is_flagged_in_the_list_and_on_its_page(admin):
     started = admin.checkout().json
     admin.deliver_all(admin.gateway.pay(started["sessionId"], amount=100))
     page = admin.http.get(f"/admin/orders/{started['orderId']}")
-    assert "needs review" in page.text and "received 100 eur, expected 3600 eur" in page.text
+    assert "needs review" in page.text and "received €1.00, expected €36.00" in page.text
     listed = admin.http.get("/admin/orders", {"status": "needs_review"})
     assert order_ids(listed) == [started["orderId"]]
     assert 'class="flag">needs review' in listed.text
@@ -200,3 +200,24 @@ def test_an_email_search_loads_only_the_orders_it_shows(admin):
                   if isinstance(obj, OrderRecord)]
     assert len(found.items) == 5 and found.next_cursor
     assert sorted(record.order.id for record in loaded) == sorted(o.id for o in found.items)
+
+
+def test_the_admin_finds_orders_by_the_start_of_their_reference_or_id(admin):
+    first, second = admin.checkout().json, admin.checkout().json
+    reference = admin.order(first["orderId"]).reference
+    shown = f"{reference[:4]}-{reference[4:]}"
+    for typed in (shown, shown[:6].lower(), reference[:3], first["orderId"][:10]):
+        found = order_ids(admin.http.get("/admin/orders", {"q": typed}))
+        assert first["orderId"] in found, typed
+    every = order_ids(admin.http.get("/admin/orders", {"q": "ord_"}))
+    assert {first["orderId"], second["orderId"]} <= set(every)
+
+
+def test_the_order_page_shows_both_the_reference_and_the_id(admin):
+    started = admin.checkout().json
+    page = admin.http.get(f"/admin/orders/{started['orderId']}")
+    reference = admin.order(started["orderId"]).reference
+    assert page.html.find(id="order-reference").text == f"{reference[:4]}-{reference[4:]}"
+    assert page.html.find(id="order-id").text == started["orderId"]
+    with admin.storage() as repos:
+        assert repos.root.by_reference[reference] == started["orderId"]

@@ -19,9 +19,10 @@ def test_an_order_is_shown_with_every_field_and_type(shop):
     before = datetime.now(timezone.utc).replace(microsecond=0)
     started = shop.checkout(items=[("ceramic-mug", 2), ("filter-papers", 1)]).json
     order = shop.http.get(f"/api/orders/{started['orderId']}", status=200).json
-    assert set(order) == {"id", "status", "sessionId", "items", "total", "currency",
-                          "dateCreated", "dateModified", "payment", "failure"}
+    assert set(order) == {"id", "reference", "status", "sessionId", "items", "total",
+                          "currency", "dateCreated", "dateModified", "payment", "failure"}
     assert order["id"] == started["orderId"]
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", order["reference"])
     assert order["status"] == "pending"
     assert order["sessionId"] == started["sessionId"]
     assert order["items"] == [

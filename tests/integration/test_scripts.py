@@ -75,6 +75,24 @@ zodbconn.uri = file://{tmp_path}/Data.fs
         "error: orderflow.gateway must be 'fake' or 'stripe', not 'paypal'")
 
 
+def test_adding_a_user_without_a_terminal_says_to_use_password_stdin(tmp_path):
+    ini = write_ini(tmp_path)
+    # A session of its own: no controlling terminal, as under CI or a pipe.
+    answer = subprocess.run([f"{BIN}/orderflow-users", ini, "add", "erin"], input="",
+                            text=True, capture_output=True, timeout=120,
+                            start_new_session=True)
+    assert answer.returncode == 1
+    assert "Traceback" not in answer.stderr and "EOFError" not in answer.stderr
+    assert "--password-stdin" in answer.stderr
+    assert script("users", ini, "list").stdout.split() == []
+
+
+def test_catalog_import_help_says_missing_products_are_deactivated(tmp_path):
+    answer = script("catalog", "--help")
+    assert answer.returncode == 0
+    assert "missing from" in answer.stdout and "deactivated" in answer.stdout
+
+
 def test_the_stored_password_is_an_argon2_hash(tmp_path, shop):
     # Through the script's own function on the test app's database.
     from orderflow.adapters.scripts.common import ScriptEnv

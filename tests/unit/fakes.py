@@ -45,6 +45,9 @@ class InMemoryOrderRepository(OrderRepository):
     def by_payment_intent(self, payment_intent):
         return self.get(self._by_intent.get(payment_intent))
 
+    def reference_taken(self, reference):
+        return any(o.reference == reference for o in self._orders.values())
+
     def unsettled(self, older_than=None, limit=None):
         found = [
             o for o in self._orders.values()

@@ -35,24 +35,6 @@ def test_money_adds_and_multiplies_in_one_currency():
         Money(1, "eur") + Money(1, "usd")
 
 
-@pytest.mark.parametrize("money,text", [
-    (Money(1250, "eur"), "EUR 12.50"),
-    (Money(5, "usd"), "USD 0.05"),
-    (Money(123456789, "gbp"), "GBP 1,234,567.89"),
-    (Money(-250, "eur"), "-EUR 2.50"),
-    (Money(1500, "jpy"), "JPY 1,500"),
-    (Money(-1500, "jpy"), "-JPY 1,500"),
-    (Money(0, "eur"), "EUR 0.00"),
-    (Money(5124, "kwd"), "KWD 5.124"),
-    (Money(1234005, "bhd"), "BHD 1,234.005"),
-    (Money(-50, "tnd"), "-TND 0.050"),
-    (Money(7, "omr"), "OMR 0.007"),
-    (Money(1000, "jod"), "JOD 1.000"),
-])
-def test_money_formats_for_people_without_floats(money, text):
-    assert money.format() == text
-
-
 # -- check_product -----------------------------------------------------------
 
 GOOD = Product("blue-mug", "Blue mug", "A mug.", 1250, "eur")

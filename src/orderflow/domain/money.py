@@ -47,13 +47,3 @@ class Money:
 
     def times(self, quantity):
         return Money(self.amount * quantity, self.currency)
-
-    def format(self):
-        """A human text such as 'EUR 12.50' (no floats on the way)."""
-        sign = "-" if self.amount < 0 else ""
-        code = self.currency.upper()
-        places = decimals(self.currency)
-        if places == 0:
-            return f"{sign}{code} {abs(self.amount):,}"
-        units, minor = divmod(abs(self.amount), 10 ** places)
-        return f"{sign}{code} {units:,}.{minor:0{places}d}"

@@ -20,7 +20,7 @@ from .failures import payment_failed, session_expired
 from .money import Money
 from .order_parts import (  # noqa: F401  (re-exported: the order's vocabulary)
     AdminAction, CheckoutSession, CustomerView, Failure, HistoryEntry, OrderItem, Outcome,
-    Payment, SessionStatus, Status, new_order_id,
+    Payment, SessionStatus, Status, new_order_id, shown_reference, unique_reference,
 )
 from .payments import payment_processing, payment_succeeded
 from .questions import OrderQuestions
@@ -51,6 +51,9 @@ class Order(OrderQuestions):
     # disputes.Dispute, one per dispute id (an immutable class default, so
     # orders stored before this field load).
     disputes: tuple = ()
+    # The customer's short reference (SPEC §11). Orders stored before it
+    # existed have none: the class default, and the pages show their id.
+    reference: str | None = None
 
     # -- reading -----------------------------------------------------------
 
@@ -61,6 +64,11 @@ class Order(OrderQuestions):
     @property
     def money(self):
         return Money(self.total, self.currency)
+
+    @property
+    def shown_reference(self):
+        """What the customer reads: K7Q4-M2PX, or the id of an older order."""
+        return shown_reference(self.reference) or self.id
 
     @property
     def current_session(self):
@@ -191,7 +199,7 @@ class Order(OrderQuestions):
         return Outcome(applied, before, self.status, note)
 
 
-def build_order(order_id, products_and_quantities, email, now, cart_id=None):
+def build_order(order_id, products_and_quantities, email, now, cart_id=None, reference=None):
     """A new pending order: a snapshot of titles and prices at this moment."""
     items = tuple(
         OrderItem(product.id, product.title, product.unit_amount, quantity)
@@ -199,4 +207,4 @@ def build_order(order_id, products_and_quantities, email, now, cart_id=None):
     )
     currency = products_and_quantities[0][0].currency
     return Order(id=order_id, items=items, currency=currency, email=email,
-                 date_created=now, date_modified=now, cart_id=cart_id)
+                 date_created=now, date_modified=now, cart_id=cart_id, reference=reference)

@@ -81,6 +81,48 @@ def new_order_id():
     return "ord_" + secrets.token_urlsafe(18)
 
 
+# The customer's short order reference (SPEC §11): 8 characters from 31
+# that cannot be read as one another (no 0/O, 1/I/L), about 8.5e11 of them.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 8
+
+
+def new_reference():
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def unique_reference(taken, attempts=20):
+    """A new reference that `taken(reference)` says no order has.
+
+    With 8.5e11 references a clash is rare and a second draw all but never
+    clashes; running out of attempts means the check itself is broken.
+    """
+    for _ in range(attempts):
+        reference = new_reference()
+        if not taken(reference):
+            return reference
+    raise RuntimeError("no free order reference found")
+
+
+def shown_reference(reference):
+    """K7Q4M2PX as people read it: K7Q4-M2PX."""
+    half = REFERENCE_LENGTH // 2
+    return f"{reference[:half]}-{reference[half:]}" if reference else None
+
+
+def reference_prefix(text):
+    """The stored form of (the start of) a typed reference, or None if it is none.
+
+    Case, dashes and spaces do not matter.
+    """
+    if not isinstance(text, str):
+        return None
+    typed = text.upper().replace("-", "").replace(" ", "")
+    if not typed or len(typed) > REFERENCE_LENGTH:
+        return None
+    return typed if all(c in REFERENCE_ALPHABET for c in typed) else None
+
+
 @dataclass(frozen=True)
 class OrderItem:
     product_id: str

@@ -33,6 +33,10 @@ class OrderRepository(abc.ABC):
         """The order paid (or paid twice) by this payment intent, or None."""
 
     @abc.abstractmethod
+    def reference_taken(self, reference):
+        """True if an order already has this short reference."""
+
+    @abc.abstractmethod
     def unsettled(self, older_than: datetime | None = None, limit=None):
         """Orders still pending or failed (`Order.unsettled`): the ones
         reconciliation asks about. Oldest `last_changed` first (ties by order id), only

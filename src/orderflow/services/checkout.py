@@ -7,7 +7,7 @@ import json
 from ..domain.cart import MAX_LINES, MAX_QUANTITY, check_one_currency, is_quantity
 from ..domain.errors import CancelRefused, NotFound, RetryRefused, ValidationFailed
 from ..domain.events import Source
-from ..domain.order import CheckoutSession, Order, SessionStatus, build_order
+from ..domain.order import CheckoutSession, Order, SessionStatus, build_order, unique_reference
 from ..domain.order_parts import Outcome
 from .payments import apply_state
 from .queries import get_order
@@ -123,7 +123,8 @@ def start_checkout(catalog, orders, gateway, settings, order_id, lines, email, n
     leaves nothing behind. `order_id` comes from the caller so that a request
     retried after a conflict reuses it, and with it the idempotency key.
     """
-    order = build_order(order_id, price_lines(catalog, lines), email, now, cart_id)
+    order = build_order(order_id, price_lines(catalog, lines), email, now, cart_id,
+                        reference=unique_reference(orders.reference_taken))
     started = _open_session(gateway, settings, order, now, Source.CHECKOUT)
     orders.add(order)
     return started

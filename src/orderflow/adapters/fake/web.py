@@ -8,9 +8,9 @@ reaches the app as signed Stripe-shaped webhooks posted by the Courier.
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
-from ...domain.money import Money
 from ...ports import OrderRepository
 from ..web.forms import text
+from ..web.money import money_text
 from .courier import Courier
 from .gateway import HOSTED_PATH
 
@@ -31,14 +31,10 @@ def includeme(config):
     config.scan(__name__)
 
 
-def _money(amount, currency):
-    return Money(amount, currency).format()
-
-
 def _page(request, session, status=200, notice=None):
     order = request.find_service(OrderRepository).by_session(session["id"])
     request.response.status_int = status
-    return {"session": session, "order": order, "notice": notice, "money": _money}
+    return {"session": session, "order": order, "notice": notice, "money": money_text(request)}
 
 
 def _session(request):
@@ -47,9 +43,10 @@ def _session(request):
 
 
 def _no_session(request):
-    # The development gateway forgets its sessions when the server restarts.
+    # An unknown link, or a session the in-memory gateway (the tests') forgot
+    # at a restart; development keeps them in a file (persistence.py).
     request.response.status_int = 404
-    return {"session": None, "order": None, "notice": None, "money": _money}
+    return {"session": None, "order": None, "notice": None, "money": money_text(request)}
 
 
 def _success_url(session):

@@ -10,8 +10,13 @@ from .common import fail, open_env, parser
 
 
 def main(argv=None, env=None):
-    args = parser("Import or export the product catalog (JSON).")
-    args.add_argument("command", choices=("import", "export"))
+    args = parser(
+        "Import or export the product catalog (JSON). import makes the catalog match "
+        "the file: products in it are added or updated, and every product missing from "
+        "it is deactivated (kept for past orders, no longer for sale).")
+    args.add_argument("command", choices=("import", "export"),
+                      help="import: add and update the file's products and deactivate "
+                           "every product missing from the file; export: write the catalog")
     args.add_argument("file", nargs="?", help="the JSON file; export writes to stdout without one")
     options = args.parse_args(argv)
     data = None

@@ -10,12 +10,33 @@ from ..zodb.users import ZodbAdminUsers
 from .common import fail, open_env, parser
 
 
+NO_TERMINAL = ("no terminal to ask for the password on: pipe it in with --password-stdin, "
+               "for example: printf '%s\\n' \"$PASSWORD\" | orderflow-users INI add NAME "
+               "--password-stdin")
+
+
+def _has_terminal(stream):
+    """getpass asks on /dev/tty, or on standard input if that is a terminal."""
+    try:
+        with open("/dev/tty", "rb"):
+            return True
+    except OSError:
+        return stream.isatty()
+
+
 def read_password(from_stdin, stdin=None):
     if from_stdin:
         return (stdin or sys.stdin).readline().rstrip("\r\n")
-    password = getpass.getpass("Password: ")
-    if password != getpass.getpass("Again: "):
-        raise ValueError("the two passwords differ")
+    if not _has_terminal(stdin or sys.stdin):
+        raise ValueError(NO_TERMINAL)
+    try:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Again: "):
+            raise ValueError("the two passwords differ")
+    except EOFError:
+        # No terminal to ask on (a pipe, a script, CI): getpass reads the
+        # piped input instead, and finds it empty or ended.
+        raise ValueError(NO_TERMINAL) from None
     return password
 
 

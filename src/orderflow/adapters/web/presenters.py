@@ -1,4 +1,7 @@
-"""Domain objects as the JSON of SPEC §3 (camelCase, integer minor units)."""
+"""Domain objects as the JSON of SPEC §3 (camelCase, integer minor units),
+and the shop's error messages as sentences."""
+
+import re
 
 
 def iso(moment):
@@ -22,6 +25,8 @@ def order_json(order):
     failure = order.failure
     return {
         "id": order.id,
+        # The customer's short reference (SPEC §11): the id stays the key.
+        "reference": order.shown_reference,
         "status": order.status,
         "sessionId": order.session_id,
         "items": [
@@ -50,3 +55,61 @@ def order_json(order):
 
 def started_json(started):
     return {"orderId": started.order_id, "sessionId": started.session_id, "url": started.url}
+
+
+# -- the shop's error messages as sentences (SPEC §11) --------------------------
+
+_PRICED_IN = re.compile(r"priced in ([A-Z]{3}), the cart is in ([A-Z]{3})")
+_MIXED = re.compile(r"mixed currencies: (.+)")
+
+
+def _product_sentence(text):
+    found = _PRICED_IN.fullmatch(text)
+    if found:
+        return (f"That product is priced in {found.group(1)} and your cart is in "
+                f"{found.group(2)}: an order is paid in one currency, so it was not added.")
+    if text.startswith("at most") and text.endswith("lines"):
+        return f"Your cart is full: it holds {text.replace('lines', 'different products')}."
+    if text == "not in the cart":
+        return "That product is no longer in your cart."
+    return "That product is not for sale."
+
+
+def _quantity_sentence(text):
+    if text.startswith("at most"):
+        return f"You can order {text}."
+    return f"The quantity must be {text}."
+
+
+def _items_sentence(text):
+    found = _MIXED.fullmatch(text)
+    if found:
+        return ("Your cart holds products priced in "
+                f"{found.group(1).upper().replace(',', ' and')}: an order is paid in one currency.")
+    return "Some products in your cart can no longer be ordered: check your cart."
+
+
+_SENTENCES = {
+    "product_id": _product_sentence,
+    "quantity": _quantity_sentence,
+    "email": lambda text: ("That email address does not look right: type one such as "
+                           "name@example.com, or leave the field empty."),
+    "cart": lambda text: "Your cart is empty: add something from the catalog first.",
+    "items": _items_sentence,
+}
+
+
+def plain_errors(fields):
+    """Field errors (from colander or the domain) as sentences a shopper reads,
+    without field names such as `email:` or `product_id`."""
+    sentences = []
+    for field, text in (fields or {}).items():
+        text = str(text)
+        sentence = _SENTENCES.get(field.split(".")[0])
+        if sentence is not None:
+            text = sentence(text)
+        elif not text.endswith("."):
+            text = text[:1].upper() + text[1:] + "."
+        if text not in sentences:
+            sentences.append(text)
+    return sentences

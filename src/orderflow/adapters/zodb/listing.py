@@ -9,6 +9,8 @@ from dataclasses import replace
 from ...ports.listings import EventListing, OrderListing, Page
 from .events import ZodbEventLog
 from .keys import join, moment_of, newest_first, prefix_range, split
+from .references import order_ids_by_id_prefix, order_ids_by_reference_prefix
+from ...domain.order_parts import reference_prefix
 
 # The events page filters while it walks the time index; past this many
 # entries without filling a page it stops and offers a "next" link instead.
@@ -43,7 +45,8 @@ class ZodbOrderListing(OrderListing):
         # same cursor, so only the orders shown are loaded.
         found = {}
         if not cursor:
-            for order_id in (term, self.root.by_session.get(term), self.root.by_intent.get(term)):
+            for order_id in (term, self.root.by_session.get(term), self.root.by_intent.get(term),
+                             *self._by_prefix(term, limit)):
                 record = self.root.orders.get(order_id) if order_id else None
                 if record is not None:
                     found[order_id] = record.order
@@ -54,6 +57,15 @@ class ZodbOrderListing(OrderListing):
         for order in page.items:
             found.setdefault(order.id, order)
         return Page(_newest_first(found.values()), page.next_cursor)
+
+    def _by_prefix(self, term, limit):
+        """Orders whose reference or id starts with the term (SPEC §11),
+        up to `limit` of each, read from ranges of the two BTrees' keys."""
+        ids = order_ids_by_id_prefix(self.root, term, limit)
+        prefix = reference_prefix(term)
+        if prefix:
+            ids += order_ids_by_reference_prefix(self.root, prefix, limit)
+        return ids
 
     @staticmethod
     def _after(index, cursor):

@@ -7,6 +7,7 @@ from persistent import Persistent
 from ...ports.repositories import OrderRepository, last_changed
 from .indexes import IndexSet
 from .keys import join, newest_first, oldest_first, split
+from .references import index_reference, reference_taken
 
 
 def status_key(status, order):
@@ -54,6 +55,7 @@ class ZodbOrderRepository(OrderRepository):
             # An order's email never changes: indexed once, when it is added.
             self.root.by_email.setdefault(order.email.lower(), IndexSet()).add(
                 join(newest_first(order.date_created), order.id))
+        index_reference(self.root, order)
         self._index(record)
 
     def get(self, order_id):
@@ -73,6 +75,9 @@ class ZodbOrderRepository(OrderRepository):
 
     def by_payment_intent(self, payment_intent):
         return self._via(self.root.by_intent, payment_intent)
+
+    def reference_taken(self, reference):
+        return reference_taken(self.root, reference)
 
     def unsettled(self, older_than=None, limit=None):
         # A key "time id" is below the bare "time" of `older_than` exactly

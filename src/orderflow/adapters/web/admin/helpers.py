@@ -2,16 +2,7 @@
 
 from pyramid.csrf import get_csrf_token
 
-from ....domain.money import Money
-
-
-def money(amount, currency):
-    if amount is None or not currency:
-        return "—"
-    try:
-        return Money(amount, currency).format()
-    except (TypeError, ValueError):
-        return f"{amount} {currency}"
+from ..money import money_text
 
 
 def when(moment):
@@ -41,6 +32,6 @@ def page(request, **values):
         admin=request.authenticated_userid,
         csrf_token=get_csrf_token(request),
         messages=request.session.pop_flash(),
-        money=money, when=when, items_summary=items_summary, flags=flags,
+        money=money_text(request), when=when, items_summary=items_summary, flags=flags,
     )
     return values

@@ -11,6 +11,7 @@ from ....ports.listings import OrderListing
 from ....services import cancel_order
 from ....services.reconcile import reconcile_order
 from ..forms import text
+from ..money import money_text
 from .helpers import page
 from .security import PERMISSION
 
@@ -82,9 +83,20 @@ def order_reconcile(request):
             message = f"Checked with the gateway: {result.from_status} → {result.to_status}."
         else:
             message = f"Checked with the gateway: nothing new, the order is {result.to_status}."
-        details = "; ".join(result.notes)
+        details = "; ".join(money_text(request).note(n, order.currency) for n in result.notes)
         request.session.flash(message + (f" ({details})" if details else ""))
     return HTTPSeeOther(request.route_url("admin.order", order_id=order.id))
+
+
+@view_config(route_name="admin.order_cancel", request_method="GET", permission=PERMISSION,
+             renderer=TEMPLATES + "order_cancel.jinja2")
+def order_cancel_confirm(request):
+    """The confirmation step before a cancel (SPEC §11): a page, no script."""
+    order = _order(request)
+    if AdminAction.CANCEL not in order.admin_actions:
+        request.session.flash(f"The order is {order.status} and cannot be cancelled.")
+        return HTTPSeeOther(request.route_url("admin.order", order_id=order.id))
+    return page(request, order=order, error=None)
 
 
 @view_config(route_name="admin.order_cancel", request_method="POST", permission=PERMISSION,

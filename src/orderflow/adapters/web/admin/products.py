@@ -1,20 +1,19 @@
 """The catalog: list, add, edit, deactivate. Orders keep their own prices."""
 
 from dataclasses import replace
-import re
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
-from ....domain.catalog import Product, check_product
+from ....domain.catalog import MAX_UNIT_AMOUNT, Product, check_product
 from ....domain.errors import ValidationFailed
 from ....ports import Catalog
 from ..forms import text
+from ..money import money_text
 from .helpers import page
 from .security import PERMISSION
 
 TEMPLATE = "orderflow:adapters/web/templates/admin/product_form.jinja2"
-_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 @view_config(route_name="admin.products", request_method="GET", permission=PERMISSION,
@@ -30,28 +29,50 @@ def _form_values(post):
             ("id", "title", "description", "unitAmount", "currency")}
 
 
-def _product_from_form(values, product_id=None, active=True):
-    """A checked Product from the form, or ValidationFailed with field errors."""
-    amount_text = values["unitAmount"].strip()
-    # Minor units only: "12.50" or "1e3" is refused rather than guessed at.
-    amount = int(amount_text) if _DIGITS.fullmatch(amount_text) else None
+def _product_from_form(request, values, product_id=None, active=True):
+    """A checked Product from the form, or ValidationFailed with field errors.
+
+    The price is typed in major units ("18", "18.00"): it becomes integer
+    minor units with the currency's exponent, never through a float. The
+    currency is one of the shop's (orderflow.currencies).
+    """
+    money = money_text(request)
+    currencies = request.registry["orderflow.currencies"]
+    currency = values["currency"].strip().lower()
+    errors = {}
+    if currency not in currencies:
+        errors["currency"] = "Choose one of the shop's currencies: " + ", ".join(
+            c.upper() for c in currencies) + "."
+    amount = money.parse(values["unitAmount"], currency)
+    if amount is None or not 1 <= amount <= MAX_UNIT_AMOUNT:
+        shown = currency.upper() if currency in currencies else "the shop's currency"
+        errors["unitAmount"] = (
+            f"Type the price in {shown} as a number from {money.major(1, currency)} to "
+            f"{money.major(MAX_UNIT_AMOUNT, currency)}, such as {money.major(1800, currency)}.")
     product = Product(
         id=product_id or values["id"].strip(), title=values["title"].strip(),
-        description=values["description"].strip(), unit_amount=amount,
-        currency=values["currency"].strip().lower(), active=active,
+        description=values["description"].strip(), unit_amount=amount or 0,
+        currency=currency, active=active,
     )
-    check_product(product)
+    try:
+        check_product(product)
+    except ValidationFailed as error:
+        errors = {**error.fields, **errors}
+    if errors:
+        raise ValidationFailed("the product is not valid", errors)
     return product
 
 
 def _form(request, values, errors, editing):
-    return page(request, values=values, errors=errors, editing=editing)
+    return page(request, values=values, errors=errors, editing=editing,
+                currencies=request.registry["orderflow.currencies"])
 
 
 @view_config(route_name="admin.product_new", request_method="GET", permission=PERMISSION,
              renderer=TEMPLATE)
 def product_new_form(request):
-    values = {"id": "", "title": "", "description": "", "unitAmount": "", "currency": "eur"}
+    values = {"id": "", "title": "", "description": "", "unitAmount": "",
+              "currency": request.registry["orderflow.currencies"][0]}
     return _form(request, values, {}, None)
 
 
@@ -61,7 +82,7 @@ def product_add(request):
     values = _form_values(request.POST)
     catalog = request.find_service(Catalog)
     try:
-        product = _product_from_form(values)
+        product = _product_from_form(request, values)
         if catalog.get(product.id) is not None:
             raise ValidationFailed("exists", {"id": "a product with this id exists"})
     except ValidationFailed as error:
@@ -84,7 +105,8 @@ def _product(request):
 def product_edit_form(request):
     product = _product(request)
     values = {"id": product.id, "title": product.title, "description": product.description,
-              "unitAmount": str(product.unit_amount), "currency": product.currency}
+              "unitAmount": money_text(request).major(product.unit_amount, product.currency),
+              "currency": product.currency}
     return _form(request, values, {}, product)
 
 
@@ -95,7 +117,7 @@ def product_edit(request):
     values = _form_values(request.POST)
     values["id"] = existing.id
     try:
-        product = _product_from_form(values, existing.id, existing.active)
+        product = _product_from_form(request, values, existing.id, existing.active)
     except ValidationFailed as error:
         request.response.status_int = 400
         return _form(request, values, error.fields, existing)
@@ -104,6 +126,16 @@ def product_edit(request):
     request.find_service(Catalog).put(product)
     request.session.flash(f"Product {product.id} saved.")
     return HTTPSeeOther(request.route_url("admin.products"))
+
+
+@view_config(route_name="admin.product_active", request_method="GET", permission=PERMISSION,
+             renderer="orderflow:adapters/web/templates/admin/product_deactivate.jinja2")
+def product_deactivate_confirm(request):
+    """Deactivating asks first (SPEC §11); activating again needs no step."""
+    product = _product(request)
+    if not product.active:
+        return HTTPSeeOther(request.route_url("admin.products"))
+    return page(request, product=product)
 
 
 @view_config(route_name="admin.product_active", request_method="POST", permission=PERMISSION)

@@ -3,15 +3,12 @@
 from pyramid.httpexceptions import HTTPSeeOther
 
 from ....domain.cart import Cart
-from ....domain.money import Money
 from ....ports import Carts, Catalog
+from ..money import money_text
+from ..presenters import plain_errors
 from .cookies import read_cart_id
 
 TEMPLATES = "orderflow:adapters/web/templates/"
-
-
-def money(amount, currency):
-    return Money(amount, currency).format()
 
 
 def load_cart(request):
@@ -34,7 +31,8 @@ def cart_count(request):
 
 def page_values(request, **values):
     values.setdefault("cart_count", cart_count(request))
-    values["money"] = money
+    values["money"] = money_text(request)
+    values["plain_errors"] = plain_errors
     values["flashes"] = request.session.pop_flash("shop")
     return values
 
