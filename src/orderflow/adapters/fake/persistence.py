@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 # The calls that change a session or an intent; each is saved once done.
 CHANGES = ("create_session", "expire_session", "pay", "decline", "pay_async",
-           "settle_async", "expire", "refund", "dispute")
+           "settle_async", "expire", "refund", "refund_in_dashboard", "fail_refund", "dispute")
 
 
 class FileBackedFakeGateway(FakeGateway):
