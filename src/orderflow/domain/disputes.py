@@ -83,7 +83,7 @@ def updated(order, event, now=None):
     if dispute is not None and news.status and not dispute.closed:
         keep(order, replace(dispute, status=news.status))
     what = event.type.rsplit(".", 1)[-1].replace("_", " ")
-    amount = f" {news.amount}" if news and news.amount is not None else ""
+    amount = f" {news.amount} {order.currency}" if news and news.amount is not None else ""
     return True, f"dispute {what}{amount}"
 
 
@@ -115,5 +115,6 @@ def closed(order, event, now=None):
         if order.status == Status.DISPUTED or order.status in Status.REFUNDABLE:
             order.status = Status.DISPUTE_LOST
         order.dispute_reason = news.reason or order.dispute_reason
-        return True, f"dispute lost: {news.amount} ({news.reason or 'no reason given'})"
+        amount = f"{news.amount} {order.currency}" if news.amount is not None else "the amount"
+        return True, f"dispute lost: {amount} ({news.reason or 'no reason given'})"
     return True, f"dispute closed: {news.status}"

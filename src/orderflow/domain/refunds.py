@@ -92,7 +92,7 @@ def learn_refund(payment, news, requested_by=None):
                         news.reason, news.failure_reason, requested_by)
         payment.refunds = payment.refunds + (refund,)
         _recompute(payment)
-        return f"refund {news.id} of {news.amount}: {news.status}"
+        return f"refund {news.id} of {news.amount} {payment.currency}: {news.status}"
     if not _newer(news, old):
         return None
     refund = replace(
@@ -104,7 +104,7 @@ def learn_refund(payment, news, requested_by=None):
     )
     payment.refunds = tuple(refund if r.id == news.id else r for r in payment.refunds)
     _recompute(payment)
-    return f"refund {news.id} of {old.amount}: {old.status} -> {news.status}"
+    return f"refund {news.id} of {old.amount} {payment.currency}: {old.status} -> {news.status}"
 
 
 def learn_charge(payment, amount_refunded, at, refunds=()):
@@ -120,7 +120,7 @@ def learn_charge(payment, amount_refunded, at, refunds=()):
         payment.charge_refunded, payment.charge_refunded_at = amount_refunded, at
         _recompute(payment)
         if payment.amount_refunded != before or not notes:
-            notes.append(f"the charge shows {amount_refunded} refunded")
+            notes.append(f"the charge shows {amount_refunded} {payment.currency} refunded")
     return "; ".join(notes) or None
 
 
