@@ -19,7 +19,7 @@ from pyramid_retry import IBeforeRetry
 import transaction
 from ZODB.POSException import ConflictError
 
-from orderflow.adapters.web import api
+from orderflow.services import deliveries as webhook_use_cases
 from orderflow.adapters.zodb.carts import ZodbCarts
 from orderflow.adapters.zodb.catalog import ZodbCatalog
 from orderflow.adapters.zodb.events import ZodbEventLog
@@ -145,7 +145,7 @@ def test_a_webhook_that_loses_the_race_to_another_writer_is_retried_and_finds_th
         outcomes.append(outcome)
         return outcome
 
-    monkeypatch.setattr(api, "apply_gateway_event", raced)
+    monkeypatch.setattr(webhook_use_cases, "apply_gateway_event", raced)
     shop.app.registry.registerHandler(retries.append, (IBeforeRetry,))
     answer = shop.deliver(delivery)
     assert answer.json == {"received": True, "duplicate": True}

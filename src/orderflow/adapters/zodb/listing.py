@@ -4,11 +4,9 @@ A cursor is the index key of the last row shown, as text, so that a page
 costs the same whatever the number of stored orders or events.
 """
 
-from dataclasses import replace
-
 from ...ports.listings import EventListing, OrderListing, Page
 from .events import ZodbEventLog
-from .keys import join, moment_of, newest_first, prefix_range, split
+from .keys import join, newest_first, prefix_range, split
 from .references import order_ids_by_id_prefix, order_ids_by_reference_prefix
 from ...domain.order_parts import reference_prefix
 
@@ -95,11 +93,8 @@ class ZodbEventListing(EventListing):
         self.root = root
 
     def page(self, outcome=None, type=None, cursor=None, limit=50):
-        # The cursor is the index key of the last entry scanned.
-        if outcome == "duplicate":
-            index, parts = self.root.duplicates, 3  # time, nonce, event id
-        else:
-            index, parts = self.root.events_by_time, 2  # time, event id
+        # The cursor is the index key ("time event-id") of the last entry scanned.
+        index = self.root.events_by_time
         keys = index.keys(min=cursor, excludemin=True) if cursor else index.keys()
         log = ZodbEventLog(self.root)
         rows, scanned, last = [], 0, None
@@ -108,13 +103,9 @@ class ZodbEventListing(EventListing):
                 return Page(rows, last)
             scanned += 1
             last = key
-            key_parts = split(key, parts)
-            record = log.get(key_parts[-1])
+            record = log.get(split(key, 2)[1])
             if record is None:
                 continue
-            if outcome == "duplicate":
-                record = replace(record, outcome="duplicate", note="delivered again",
-                                 received_at=moment_of(key_parts[0]))
             if outcome and record.outcome != outcome:
                 continue
             if type and record.type != type:

@@ -38,7 +38,6 @@ class AppRoot(Persistent):
             ("unsettled", IndexSet),
             ("events", IndexTree),  # event id -> JSON [type, outcome, order id, µs, note]
             ("events_by_time", IndexSet),  # "time event-id"
-            ("duplicates", IndexSet),  # "time nonce event-id": repeat deliveries
             ("products", OOBTree),  # product id -> Product
             ("carts", IndexTree),  # cart id -> CartRecord
             ("counts", OOBTree),  # status -> Length

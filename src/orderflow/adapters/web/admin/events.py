@@ -2,13 +2,16 @@
 
 from pyramid.view import view_config
 
+from ....ports import EventLog
+from ....ports.deliveries import DuplicateNotes
 from ....ports.listings import EventListing
+from ....services.deliveries import event_page
 from ..forms import text
 from .helpers import page
 from .security import PERMISSION
 
-# Duplicates are answered without writing to shared objects (SPEC §3.3);
-# each repeat delivery is noted after the request commits, best effort.
+# Repeat deliveries ("duplicate") write nothing (SPEC §3.3): they are noted
+# in the memory of the process that answered them (services/deliveries.py).
 OUTCOMES = ("applied", "duplicate", "ignored", "unmatched")
 KNOWN_TYPES = (
     "checkout.session.completed", "checkout.session.async_payment_succeeded",
@@ -24,7 +27,9 @@ def events_log(request):
     outcome = outcome if outcome in OUTCOMES else ""
     event_type = text(request.params, "type").strip()[:100]
     cursor = text(request.params, "cursor")[:200]
-    found = request.find_service(EventListing).page(
+    found = event_page(
+        request.find_service(EventListing), request.find_service(EventLog),
+        request.find_service(DuplicateNotes),
         outcome=outcome or None, type=event_type or None, cursor=cursor or None,
     )
     return page(request, events=found.items, next_cursor=found.next_cursor,

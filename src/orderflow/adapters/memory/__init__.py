@@ -1,0 +1,1 @@
+"""Adapters that keep their state in the memory of the process."""
