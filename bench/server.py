@@ -26,6 +26,7 @@ from ZODB.FileStorage import FileStorage
 from transaction.interfaces import TransientError
 
 from orderflow.adapters.web.retry import BASE_SECONDS, CAP_SECONDS
+from orderflow.adapters.zodb.services import database
 
 from .common import SECRET, app_settings
 
@@ -126,7 +127,7 @@ def main(kind, uri, threads):
     else:
         from orderflow.app import main as make_app
         app = make_app({}, **app_settings(uri))
-        db = app.registry._zodb_databases[""]
+        db = database(app.registry)
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads,
                                     connection_limit=200, backlog=1024)
 

@@ -8,14 +8,20 @@ import urllib.parse
 from importlib import resources
 
 from pyramid.config import Configurator
+
+from .adapters.memory.duplicates import MemoryDuplicateNotes
+from .adapters.passwords import Argon2Hasher
+from .adapters.web.presenters import catalog_from_json
 from .adapters.zodb.catalog import ZodbCatalog
 from .adapters.zodb.database import close_at_exit, read_your_writes
 from .adapters.zodb.evolve import bootstrap
 from .adapters.zodb.reconciler import Reconciler
 from .adapters.zodb.root import app_root, run_in_transaction
-from .adapters.zodb.services import start_group_commit
+from .adapters.zodb.services import database, start_group_commit
 from .adapters.zodb.warm import warm
 from .ports import PaymentGateway
+from .ports.deliveries import DuplicateNotes
+from .ports.users import PasswordHasher
 from .services.catalog import import_catalog
 from .services.checkout import CheckoutSettings
 from .settings import as_bool, resolve
@@ -57,10 +63,11 @@ def main(global_config, **settings):
         config.include("pyramid_zodbconn")
         config.include(".adapters.web.services")
         config.include("pyramid_jinja2")
-        gateway = make_gateway(settings)
-        config.register_service(gateway, PaymentGateway)
-        # Scripts and tests reach the process-wide gateway here.
-        config.registry["orderflow.gateway"] = gateway
+        # Process-wide adapters; console scripts and tests reach them with
+        # adapters.web.services.process_service(registry, Port).
+        config.register_service(make_gateway(settings), PaymentGateway)
+        config.register_service(Argon2Hasher(), PasswordHasher)
+        config.register_service(MemoryDuplicateNotes(), DuplicateNotes)
         config.register_service(CheckoutSettings(
             public_origin=settings["orderflow.public_origin"],
             session_ttl_seconds=60 * int(settings["orderflow.session_ttl_minutes"]),
@@ -71,7 +78,7 @@ def main(global_config, **settings):
             # Plays Stripe's hosted checkout; never mounted in production.
             config.include(".adapters.fake.web")
         app = config.make_wsgi_app()
-    db = config.registry._zodb_databases[""]
+    db = database(config.registry)
     close_at_exit(db)
     read_your_writes(db)
     bootstrap(db)
@@ -106,7 +113,7 @@ def seed_catalog(db):
         catalog = ZodbCatalog(app_root(connection))
         if not catalog.all():
             text = resources.files("orderflow").joinpath("seed/catalog.json").read_text()
-            import_catalog(catalog, json.loads(text))
+            import_catalog(catalog, catalog_from_json(json.loads(text)))
 
     run_in_transaction(db, seed)
 

@@ -12,7 +12,10 @@ import socket
 import pytest
 from playwright.sync_api import sync_playwright
 
+from orderflow.adapters.web.services import process_service
+from orderflow.adapters.zodb.services import database
 from orderflow.app import main
+from orderflow.ports import PaymentGateway
 from tests.conftest import app_settings
 from tests.serving import Served
 
@@ -33,8 +36,8 @@ class LiveShop:
     def __init__(self, app, origin):
         self.app = app
         self.origin = origin
-        self.gateway = app.registry["orderflow.gateway"]
-        self.db = app.registry._zodb_databases[""]
+        self.gateway = process_service(app.registry, PaymentGateway)
+        self.db = database(app.registry)
 
     def url(self, path):
         return self.origin + path
@@ -54,7 +57,7 @@ def live_shop(tmp_path_factory):
     yield LiveShop(app, origin)
     app.registry["orderflow.dev_courier"].stop()
     served.stop()
-    app.registry._zodb_databases[""].close()
+    database(app.registry).close()
 
 
 @pytest.fixture(scope="module")

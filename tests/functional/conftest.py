@@ -6,11 +6,14 @@ import pytest
 import transaction
 import webtest
 
+from orderflow.adapters.web.services import process_service
 from orderflow.adapters.zodb.catalog import ZodbCatalog
 from orderflow.adapters.zodb.events import ZodbEventLog
 from orderflow.adapters.zodb.orders import ZodbOrderRepository
 from orderflow.adapters.zodb.root import app_root
+from orderflow.adapters.zodb.services import database
 from orderflow.app import main
+from orderflow.ports import PaymentGateway
 from tests.conftest import app_settings
 
 
@@ -20,8 +23,8 @@ class Shop:
     def __init__(self, app):
         self.app = app
         self.http = webtest.TestApp(app)
-        self.gateway = app.registry["orderflow.gateway"]
-        self.db = app.registry._zodb_databases[""]
+        self.gateway = process_service(app.registry, PaymentGateway)
+        self.db = database(app.registry)
 
     @contextlib.contextmanager
     def storage(self):
@@ -66,7 +69,7 @@ class _Repos:
 def shop(tmp_path):
     app = main({}, **app_settings(tmp_path))
     yield Shop(app)
-    app.registry._zodb_databases[""].close()
+    database(app.registry).close()
 
 
 # -- helpers for the API and lifecycle tests ------------------------------

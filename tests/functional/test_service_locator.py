@@ -5,6 +5,8 @@ from pyramid.config import Configurator
 from pyramid.exceptions import ConfigurationConflictError
 from pyramid.request import Request, apply_request_extensions
 
+from orderflow.adapters.web.services import process_service
+
 
 class Port:
     pass
@@ -60,3 +62,15 @@ def test_two_registrations_for_one_port_conflict():
     config.register_service(object(), Port)
     with pytest.raises(ConfigurationConflictError):
         config.commit()
+
+
+def test_scripts_reach_a_process_wide_service_from_the_registry_alone():
+    config = configured()
+    service = object()
+    config.register_service(service, Port)
+    config.register_service_factory(lambda request: object(), Other)
+    config.commit()
+    assert process_service(config.registry, Port) is service
+    # A per-request adapter needs a request (its connection): not offered here.
+    with pytest.raises(LookupError, match="Other"):
+        process_service(config.registry, Other)

@@ -5,6 +5,7 @@ from dataclasses import replace
 import webtest
 
 from orderflow.adapters.web.shop.cookies import COOKIE
+from orderflow.adapters.zodb.services import database
 from orderflow.app import main
 from orderflow.domain.catalog import Product
 from tests.conftest import app_settings
@@ -179,7 +180,7 @@ def test_the_cart_cookie_is_secure_when_configured(tmp_path):
                       if k == "Set-Cookie" and v.startswith(COOKIE + "="))
         assert "; secure" in header.lower()
     finally:
-        app.registry._zodb_databases[""].close()
+        database(app.registry).close()
 
 
 def test_visiting_the_pages_stores_no_cart(shop):

@@ -9,10 +9,13 @@ import webtest
 
 from orderflow.adapters.fake.gateway import FakeGateway
 from orderflow.adapters.stripe.gateway import StripeGateway
+from orderflow.adapters.web.services import process_service
 from orderflow.adapters.zodb.catalog import ZodbCatalog
 from orderflow.adapters.zodb.root import app_root
+from orderflow.adapters.zodb.services import database
 from orderflow.app import main
 from orderflow.domain.catalog import Product
+from orderflow.ports import PaymentGateway
 from orderflow.settings import ConfigurationError, resolve
 from tests.conftest import app_settings
 
@@ -123,7 +126,7 @@ def load(ini):
 
 
 def close(app):
-    app.registry._zodb_databases[""].close()
+    database(app.registry).close()
 
 
 def test_production_ini_refuses_to_start_without_secrets(tmp_database):
@@ -144,7 +147,7 @@ def test_production_ini_starts_with_its_secrets_and_uses_the_stripe_gateway(tmp_
 
     app = load("production.ini")
     try:
-        gateway = app.registry["orderflow.gateway"]
+        gateway = process_service(app.registry, PaymentGateway)
         assert isinstance(gateway, StripeGateway)
         assert gateway.webhook_secrets == ("whsec_live", "whsec_rolled")
         assert app.registry.settings["orderflow.public_origin"] == "https://shop.test"
@@ -156,7 +159,7 @@ def test_production_ini_starts_with_its_secrets_and_uses_the_stripe_gateway(tmp_
 def test_development_ini_serves_the_catalog_with_no_environment_set(tmp_database):
     app = load("development.ini")
     try:
-        assert isinstance(app.registry["orderflow.gateway"], FakeGateway)
+        assert isinstance(process_service(app.registry, PaymentGateway), FakeGateway)
         response = webtest.TestApp(app).get("/api/products", status=200)
         products = response.json["products"]
         assert products
@@ -194,7 +197,7 @@ def test_production_mounts_no_development_checkout_and_sets_secure_cookies(tmp_d
         http = webtest.TestApp(app, extra_environ={"wsgi.url_scheme": "https",
                                                    "HTTP_HOST": "shop.test"})
         http.get("/dev/checkout/cs_test_anything", status=404)
-        with app.registry._zodb_databases[""].transaction() as connection:
+        with database(app.registry).transaction() as connection:
             ZodbCatalog(app_root(connection)).put(
                 Product("mug", "Mug", "", 1200, "eur"))
         page = http.get("/")

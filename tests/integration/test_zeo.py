@@ -12,7 +12,10 @@ import pytest
 import ZEO
 from webtest import TestApp
 
+from orderflow.adapters.web.services import process_service
+from orderflow.adapters.zodb.services import database
 from orderflow.app import main
+from orderflow.ports import PaymentGateway
 from tests.conftest import app_settings
 from tests.integration.processes import BIN, ZeoServer, clean_env, wait_for
 from tests.integration.shared_database import (
@@ -121,7 +124,7 @@ def test_a_webhook_sees_an_order_committed_elsewhere_before_its_invalidation_arr
                                        **{"zodbconn.uri": f"{zeo.uri}?wait_timeout=5"}))
 
     a, b = app("a"), app("b")
-    storage = a.registry._zodb_databases[""].storage
+    storage = database(a.registry).storage
     invalidate = storage.invalidateTransaction
 
     def late(tid, oids):
@@ -133,7 +136,7 @@ def test_a_webhook_sees_an_order_committed_elsewhere_before_its_invalidation_arr
         storage.invalidateTransaction = late
         started = TestApp(b).post_json("/api/payments/create-checkout-session",
                                        {"items": [{"id": "ceramic-mug", "quantity": 1}]}).json
-        [delivery] = b.registry["orderflow.gateway"].pay(started["sessionId"])
+        [delivery] = process_service(b.registry, PaymentGateway).pay(started["sessionId"])
         answer = TestApp(a).post("/api/payments/webhook", delivery.body, headers={
             "Stripe-Signature": delivery.header, "Content-Type": "application/json"})
         assert answer.json == {"received": True, "duplicate": False}
@@ -142,4 +145,4 @@ def test_a_webhook_sees_an_order_committed_elsewhere_before_its_invalidation_arr
     finally:
         storage.invalidateTransaction = invalidate
         for one in (a, b):
-            one.registry._zodb_databases[""].close()
+            database(one.registry).close()

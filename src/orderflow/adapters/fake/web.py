@@ -8,7 +8,7 @@ reaches the app as signed Stripe-shaped webhooks posted by the Courier.
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
-from ...ports import OrderRepository
+from ...ports import OrderRepository, PaymentGateway
 from ..web.forms import text
 from ..web.money import money_text
 from .courier import Courier
@@ -38,7 +38,8 @@ def _page(request, session, status=200, notice=None):
 
 
 def _session(request):
-    gateway = request.registry["orderflow.gateway"]
+    # The FakeGateway itself, as registered for the port (this page plays it).
+    gateway = request.find_service(PaymentGateway)
     return gateway.sessions.get(request.matchdict["session_id"])
 
 
@@ -75,7 +76,7 @@ def hosted_checkout_action(request):
     if action not in ACTIONS or session["status"] != "open":
         return _page(request, session, status=409,
                      notice=f"This checkout session is {session['status']}; it cannot be paid here.")
-    gateway = request.registry["orderflow.gateway"]
+    gateway = request.find_service(PaymentGateway)
     courier = request.registry["orderflow.dev_courier"]
     sid = session["id"]
     if action == "pay":

@@ -5,7 +5,10 @@ import sys
 
 import transaction
 
+from ...ports import PaymentGateway
+from ..web.services import process_service
 from ..zodb.root import app_root, retrying
+from ..zodb.services import database
 
 
 class ScriptEnv:
@@ -14,7 +17,7 @@ class ScriptEnv:
 
     def __init__(self, registry, closer=None):
         self.registry = registry
-        self.db = registry._zodb_databases[""]
+        self.db = database(registry)
         self.tm = transaction.TransactionManager(explicit=True)
         self.connection = self.db.open(transaction_manager=self.tm)
         self._closer = closer
@@ -41,7 +44,7 @@ class ScriptEnv:
 
     @property
     def gateway(self):
-        return self.registry["orderflow.gateway"]
+        return process_service(self.registry, PaymentGateway)
 
     def run(self, work, attempts=5):
         """`work(root)` in one transaction, re-run on a conflict; its result."""

@@ -6,8 +6,6 @@ from pyramid.session import SignedCookieSessionFactory
 from pyramid.tweens import INGRESS
 
 from ...settings import ConfigurationError, as_bool
-from ..zodb.database import unavailable_errors
-from . import errors, pages_errors
 from .forms import TextOnlyCSRFPolicy
 
 
@@ -51,11 +49,5 @@ def includeme(config):
     config.scan(".errors")
     config.scan(".api")
     config.scan(".pages_errors")
-    # The database away (ZEO or PostgreSQL restarting): 503 once the retries
-    # did not outlast it, JSON under /api/ and a page elsewhere.
-    for error in unavailable_errors():
-        config.add_exception_view(errors.database_unavailable, error, retryable_error=False)
-        config.add_exception_view(pages_errors.unavailable, error, retryable_error=False,
-                                  path_info=pages_errors.PAGES, renderer=pages_errors.TEMPLATE)
     config.include(".shop")
     config.include(".admin")

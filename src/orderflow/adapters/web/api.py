@@ -4,17 +4,16 @@ import json
 import logging
 
 from pyramid.view import view_config
-from pyramid_zodbconn import get_connection
 
 from ...domain.catalog import Line
 from ...domain.errors import ValidationFailed
 from ...domain.order import new_order_id
 from ...ports import Carts, Catalog, OrderRepository, PaymentGateway, SharedCommit
+from ...ports.deliveries import DuplicateNotes
 from ...services import (
-    CheckoutSettings, apply_gateway_event, get_order, get_order_by_session,
-    retry_checkout, start_checkout,
+    CheckoutSettings, get_order, get_order_by_session, retry_checkout, start_checkout,
 )
-from ..zodb.events import remember_duplicate_after_commit
+from ...services.deliveries import receive_event
 from .errors import json_error
 from .limits import MAX_BODY_BYTES, MESSAGE as TOO_LARGE
 from .presenters import order_json, product_json, started_json
@@ -101,16 +100,13 @@ def webhook(request):
     body = read_limited(request, MAX_BODY_BYTES)
     gateway = request.find_service(PaymentGateway)
     event = gateway.parse_webhook(body, request.headers.get("Stripe-Signature"))
-    now = request.now
     # Webhooks arriving together share one commit (adapters/zodb/group_commit.py);
-    # the outcome is returned once it is committed.
-    outcome = request.find_service(SharedCommit).run(
-        lambda orders, events, carts: apply_gateway_event(orders, events, event, now, carts=carts))
+    # the outcome is returned once it is committed. A repeat delivery writes
+    # nothing: it is only noted (DuplicateNotes, in memory).
+    outcome = receive_event(request.find_service(SharedCommit),
+                            request.find_service(DuplicateNotes), event, request.now)
     log.info("webhook %s %s: %s %s", event.id, event.type, outcome.outcome,
              outcome.order_id or "")
-    if outcome.duplicate:
-        remember_duplicate_after_commit(request.tm.get(), get_connection(request).db(),
-                                        event.id, request.now)
     return {"received": True, "duplicate": outcome.duplicate}
 
 

@@ -1,6 +1,11 @@
-"""Exceptions become HTTP answers here, and only here.
+"""Exceptions raised under /api become their JSON answers here.
 
 Under /api every error is JSON: {"error": {"code", "message", "fields"}}.
+Elsewhere pages_errors.py answers the same exceptions with HTML pages.
+Besides these two modules, api.py answers the errors of its own body
+reading (413, 415) and addresses.py an undecodable address; the storage
+adapter turns its own transient errors into ports.errors' StorageBusy and
+StorageUnavailable (adapters/zodb/services.py), answered here.
 """
 
 import itertools
@@ -9,12 +14,12 @@ import logging
 from pyramid.exceptions import PredicateMismatch
 from pyramid.httpexceptions import HTTPException
 from pyramid.view import exception_view_config, notfound_view_config
-from ZODB.POSException import ConflictError
 
 from ...domain.errors import (
     GatewayError, InvalidWebhook, NotFound, Refused, ValidationFailed,
 )
-from .routes import API_METHODS
+from ...ports.errors import StorageBusy, StorageUnavailable
+from .routes import allowed_methods
 
 log = logging.getLogger(__name__)
 
@@ -70,21 +75,16 @@ def gateway_error(exc, request):
     return json_error(request, 502, "gateway_error", exc.message)
 
 
-# retryable_error=False: while pyramid_retry has attempts left, a transient
-# error must reach it unrendered, so that it re-runs the request.
+# Past the last retry (the storage adapter logs the cause).
 
 
-@exception_view_config(ConflictError, retryable_error=False)
-def conflict_after_retries(exc, request):
-    log.warning("giving up after repeated database conflicts: %s", exc)
+@exception_view_config(StorageBusy, path_info=API)
+def busy(exc, request):
     return json_error(request, 503, "busy", "the server is busy; try again")
 
 
-# Registered for every error of database.unavailable_errors() (__init__.py).
+@exception_view_config(StorageUnavailable, path_info=API)
 def database_unavailable(exc, request):
-    # The ZEO server (or PostgreSQL) is down or restarting; retries did not
-    # outlast it.
-    log.error("database unavailable: %s", exc)
     return json_error(request, 503, "unavailable", "the database is unavailable; try again")
 
 
@@ -95,7 +95,7 @@ def api_not_found(request):
         # The path exists; the method does not (e.g. a GET of the webhook).
         answer = json_error(request, 405, "method_not_allowed",
                             f"{request.method} is not allowed here")
-        answer.headers["Allow"] = API_METHODS.get(route.name, "")
+        answer.headers["Allow"] = ", ".join(allowed_methods(request.registry, route.name))
         return answer
     return json_error(request, 404, "not_found", "no such resource")
 
@@ -106,6 +106,9 @@ def api_http_exception(exc, request):
                       exc.detail or exc.explanation or exc.title)
 
 
+# retryable_error=False: while pyramid_retry has attempts left, a transient
+# error (a conflict, a lost database) must reach it unrendered, so that it
+# re-runs the request.
 @exception_view_config(Exception, path_info=r"^/api/", retryable_error=False)
 def api_crash(exc, request):
     log.exception("unexpected error on %s", request.path)

@@ -12,9 +12,9 @@ import logging
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPException
 from pyramid.view import exception_view_config, notfound_view_config
-from ZODB.POSException import ConflictError
 
 from ...domain.errors import DomainError, GatewayError, NotFound, Refused, ValidationFailed
+from ...ports.errors import StorageBusy, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -62,27 +62,26 @@ def page_not_found(request):
                       "There is no page at this address. Please check the link you followed.")
 
 
-# retryable_error=False: while pyramid_retry has attempts left, a transient
-# error must reach it unrendered, so that it re-runs the request.
+# Past the last retry (the storage adapter logs the cause).
 
 
-@exception_view_config(ConflictError, path_info=PAGES, retryable_error=False,
-                       renderer=TEMPLATE)
+@exception_view_config(StorageBusy, path_info=PAGES, renderer=TEMPLATE)
 def busy(exc, request):
-    log.warning("giving up after repeated database conflicts on %s: %s", request.path, exc)
     return error_page(request, 503, "The shop is busy",
                       "The shop is very busy right now and could not finish your request. "
                       "Nothing was charged. Please try again in a moment.", retry_hint=True)
 
 
-# Registered for every error of database.unavailable_errors() (__init__.py).
+@exception_view_config(StorageUnavailable, path_info=PAGES, renderer=TEMPLATE)
 def unavailable(exc, request):
-    log.error("database unavailable on %s: %s", request.path, exc)
     return error_page(request, 503, "Temporarily unavailable",
                       "The shop is temporarily unavailable. "
                       "Nothing was charged. Please try again in a moment.", retry_hint=True)
 
 
+# retryable_error=False: while pyramid_retry has attempts left, a transient
+# error (a conflict, a lost database) must reach it unrendered, so that it
+# re-runs the request.
 @exception_view_config(Exception, path_info=PAGES, retryable_error=False, renderer=TEMPLATE)
 def crash(exc, request):
     if isinstance(exc, HTTPException):

@@ -19,14 +19,6 @@ PAGE_SIZE = 25
 TEMPLATES = "orderflow:adapters/web/templates/admin/"
 
 
-def optional_service(request, iface):
-    # The carts adapter belongs to the shop; reconciliation works without it.
-    try:
-        return request.find_service(iface)
-    except LookupError:
-        return None
-
-
 @view_config(route_name="admin.orders", request_method="GET", permission=PERMISSION,
              renderer=TEMPLATES + "orders.jinja2")
 def orders_list(request):
@@ -74,7 +66,7 @@ def order_reconcile(request):
     try:
         result = reconcile_order(
             request.find_service(OrderRepository), request.find_service(PaymentGateway),
-            order, request.now, carts=optional_service(request, Carts),
+            order, request.now, carts=request.find_service(Carts),
         )
     except GatewayError as error:
         request.session.flash(f"Could not reach the payment gateway: {error.message}")
@@ -108,7 +100,7 @@ def order_cancel(request):
     try:
         result = cancel_order(orders, request.find_service(PaymentGateway), order.id,
                               request.now, source=Source.ADMIN,
-                              carts=optional_service(request, Carts))
+                              carts=request.find_service(Carts))
     except GatewayError as error:
         request.response.status_int = 502
         return detail_values(request, orders.get(order.id), error=error.message)
