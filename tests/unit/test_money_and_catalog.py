@@ -1,4 +1,4 @@
-"""Money, product checks, the catalog import/export use cases and the cart's currency."""
+"""Money, product checks, the catalog import use case and the cart's currency."""
 
 from dataclasses import replace
 
@@ -8,7 +8,7 @@ from orderflow.domain.cart import Cart
 from orderflow.domain.catalog import Product, check_product
 from orderflow.domain.errors import ValidationFailed
 from orderflow.domain.money import Money, is_currency
-from orderflow.services.catalog import export_catalog, import_catalog
+from orderflow.services.catalog import import_catalog
 
 from .fakes import InMemoryCatalog
 
@@ -65,11 +65,10 @@ def test_a_bad_product_is_refused_naming_the_field(change, field):
     assert set(caught.value.fields) == {field}
 
 
-# -- import_catalog / export_catalog -------------------------------------------
+# -- import_catalog ---------------------------------------------------------------
 
-def as_json(product_id, amount=1000, **extra):
-    return {"id": product_id, "title": product_id.title(), "description": "",
-            "unitAmount": amount, "currency": "eur", **extra}
+def product(product_id, amount=1000, **extra):
+    return Product(product_id, product_id.title(), "", amount, "eur", **extra)
 
 
 def test_import_upserts_and_deactivates_what_is_missing_but_never_deletes():
@@ -78,7 +77,7 @@ def test_import_upserts_and_deactivates_what_is_missing_but_never_deletes():
         Product("tea", "Tea", "", 500, "eur"),
         Product("old", "Old", "", 100, "eur", active=False),
     ])
-    counts = import_catalog(catalog, {"products": [as_json("mug", 1300), as_json("cup")]})
+    counts = import_catalog(catalog, [product("mug", 1300), product("cup")])
     assert counts == (1, 1, 1)  # cup added, mug updated, tea deactivated
     assert catalog.get("mug").unit_amount == 1300 and catalog.get("mug").active
     assert catalog.get("cup").active
@@ -87,51 +86,28 @@ def test_import_upserts_and_deactivates_what_is_missing_but_never_deletes():
     assert [p.id for p in catalog.active()] == ["cup", "mug"]
 
 
-def test_importing_the_same_file_twice_changes_nothing_the_second_time():
+def test_importing_the_same_products_twice_changes_nothing_the_second_time():
     catalog = InMemoryCatalog()
-    data = {"products": [as_json("mug"), as_json("tea", active=False)]}
-    assert import_catalog(catalog, data) == (2, 0, 0)
-    assert import_catalog(catalog, data) == (0, 0, 0)
+    products = [product("mug"), product("tea", active=False)]
+    assert import_catalog(catalog, products) == (2, 0, 0)
+    assert import_catalog(catalog, products) == (0, 0, 0)
     assert not catalog.get("tea").active
 
 
-@pytest.mark.parametrize("data,field", [
-    ({"products": [as_json("mug"), as_json("tea", amount=1.5)]}, "products.1.unitAmount"),
-    ({"products": [as_json("Bad Id")]}, "products.0.id"),
-    ({"products": [dict(as_json("mug"), currency="EUR")]}, "products.0.currency"),
-    ({"products": [as_json("tea\n")]}, "products.0.id"),
-    ({"products": [dict(as_json("mug"), currency="eur\n")]}, "products.0.currency"),
-    ({"products": ["mug"]}, "products.0"),
-    ({"products": [as_json("mug"), as_json("mug")]}, "products"),
-    ({"items": []}, "products"),
-    ([], "products"),
+@pytest.mark.parametrize("products,field", [
+    ([product("mug"), product("tea", amount=1.5)], "products.1.unitAmount"),
+    ([product("Bad Id")], "products.0.id"),
+    ([replace(product("mug"), currency="EUR")], "products.0.currency"),
+    ([product("tea\n")], "products.0.id"),
+    ([replace(product("mug"), currency="eur\n")], "products.0.currency"),
+    ([product("mug"), product("mug")], "products"),
 ])
-def test_an_invalid_import_names_the_field_and_changes_nothing(data, field):
+def test_an_invalid_import_names_the_field_and_changes_nothing(products, field):
     catalog = InMemoryCatalog([Product("keep", "Keep", "", 100, "eur")])
     with pytest.raises(ValidationFailed) as caught:
-        import_catalog(catalog, data)
+        import_catalog(catalog, products)
     assert field in caught.value.fields
     assert [(p.id, p.active) for p in catalog.all()] == [("keep", True)]
-
-
-def test_export_gives_back_what_import_takes():
-    catalog = InMemoryCatalog([Product("mug", "Mug", "A mug", 1250, "eur"),
-                               Product("tea", "Tea", "", 500, "eur", active=False)])
-    data = export_catalog(catalog)
-    assert data["products"][0] == {"id": "mug", "title": "Mug", "description": "A mug",
-                                   "unitAmount": 1250, "currency": "eur", "active": True}
-    copy = InMemoryCatalog()
-    import_catalog(copy, data)
-    assert copy.all() == catalog.all()
-
-
-def test_the_seed_catalog_imports_cleanly():
-    import json
-    from importlib.resources import files
-    data = json.loads(files("orderflow").joinpath("seed/catalog.json").read_text())
-    catalog = InMemoryCatalog()
-    added, _, _ = import_catalog(catalog, data)
-    assert added == len(data["products"]) > 0
 
 
 # -- the cart's currency ---------------------------------------------------------

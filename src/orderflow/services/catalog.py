@@ -1,49 +1,60 @@
-"""Catalog use cases: import (upsert, deactivate the missing) and export."""
+"""Catalog use cases: an admin's add, edit and (de)activate; import of a whole catalog.
+
+Orders keep their own copy of titles and prices, so replacing a product
+only changes future orders. Products are never deleted, only deactivated.
+"""
 
 from dataclasses import replace
 
-from ..domain.catalog import Product, check_product
-from ..domain.errors import ValidationFailed
+from ..domain.catalog import check_product
+from ..domain.errors import NotFound, ValidationFailed
 
 
-def product_from_json(data, n=0):
-    """A Product from its JSON form (camelCase keys), or field errors."""
-    if not isinstance(data, dict):
-        raise ValidationFailed("a product is an object", {f"products.{n}": "not an object"})
-    product = Product(
-        id=data.get("id"), title=data.get("title"),
-        description=data.get("description", "") or "",
-        unit_amount=data.get("unitAmount"), currency=data.get("currency"),
-        active=data.get("active", True) is not False,
-    )
-    try:
-        check_product(product)
-    except ValidationFailed as error:
-        raise ValidationFailed(
-            f"product {n} is not valid",
-            {f"products.{n}.{field}": text for field, text in error.fields.items()},
-        ) from None
+def _existing(catalog, product_id):
+    product = catalog.get(product_id)
+    if product is None:
+        raise NotFound("no such product")
     return product
 
 
-def product_to_json(product):
-    return {
-        "id": product.id, "title": product.title, "description": product.description,
-        "unitAmount": product.unit_amount, "currency": product.currency,
-        "active": product.active,
-    }
+def add_product(catalog, product):
+    """Add a new product; ValidationFailed if it breaks a rule or its id is taken."""
+    check_product(product)
+    if catalog.get(product.id) is not None:
+        raise ValidationFailed("exists", {"id": "a product with this id exists"})
+    catalog.put(product)
+    return product
 
 
-def import_catalog(catalog, data):
-    """Upsert every product of `data`; deactivate (never delete) the others.
+def edit_product(catalog, product_id, title, description, unit_amount, currency):
+    """Replace a product's details, keeping its id and whether it is for sale."""
+    product = replace(_existing(catalog, product_id), title=title, description=description,
+                      unit_amount=unit_amount, currency=currency)
+    check_product(product)
+    catalog.put(product)
+    return product
 
-    Orders keep their own snapshot of titles and prices, so replacing a
-    product never changes an existing order. Returns (added, updated, deactivated).
+
+def set_product_active(catalog, product_id, active):
+    """Put a product on sale or take it off (carts keep its line meanwhile)."""
+    product = replace(_existing(catalog, product_id), active=active)
+    catalog.put(product)
+    return product
+
+
+def import_catalog(catalog, products):
+    """Upsert every product of `products`; deactivate (never delete) the others.
+
+    Returns (added, updated, deactivated).
     """
-    items = data.get("products") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        raise ValidationFailed("a catalog is {\"products\": [...]}", {"products": "a list"})
-    products = [product_from_json(item, n) for n, item in enumerate(items)]
+    for n, product in enumerate(products):
+        try:
+            check_product(product)
+        except ValidationFailed as error:
+            raise ValidationFailed(
+                f"product {n} is not valid",
+                {f"products.{n}.{field}": text for field, text in error.fields.items()},
+            ) from None
     ids = [p.id for p in products]
     if len(set(ids)) != len(ids):
         raise ValidationFailed("product ids repeat", {"products": "each id once"})
@@ -60,7 +71,3 @@ def import_catalog(catalog, data):
             catalog.put(replace(product, active=False))
             deactivated += 1
     return added, updated, deactivated
-
-
-def export_catalog(catalog):
-    return {"products": [product_to_json(p) for p in catalog.all()]}

@@ -4,7 +4,8 @@ import json
 import sys
 
 from ...domain.errors import ValidationFailed
-from ...services.catalog import export_catalog, import_catalog
+from ...services.catalog import import_catalog
+from ..web.presenters import catalog_from_json, catalog_json
 from ..zodb.catalog import ZodbCatalog
 from .common import fail, open_env, parser
 
@@ -31,11 +32,13 @@ def main(argv=None, env=None):
     env, owned = open_env(options.ini, env)
     try:
         if options.command == "import":
-            added, updated, deactivated = env.run(lambda root: import_catalog(ZodbCatalog(root), data))
+            products = catalog_from_json(data)
+            added, updated, deactivated = env.run(
+                lambda root: import_catalog(ZodbCatalog(root), products))
             print(f"imported: {added} added, {updated} updated, {deactivated} deactivated")
             return 0
-        text = json.dumps(env.run(lambda root: export_catalog(ZodbCatalog(root))),
-                          indent=2, ensure_ascii=False) + "\n"
+        data = env.run(lambda root: catalog_json(ZodbCatalog(root).all()))
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     except ValidationFailed as error:
         details = "; ".join(f"{k}: {v}" for k, v in sorted(error.fields.items()))
         return fail(f"{error.message} ({details})")

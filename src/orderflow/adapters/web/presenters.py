@@ -1,7 +1,14 @@
 """Domain objects as the JSON of SPEC §3 (camelCase, integer minor units),
-and the shop's error messages as sentences."""
+and the shop's error messages as sentences.
+
+Also the catalog file's JSON (`orderflow-catalog`, seed/catalog.json): the
+API's product form plus `active`.
+"""
 
 import re
+
+from ...domain.catalog import Product
+from ...domain.errors import ValidationFailed
 
 
 def iso(moment):
@@ -113,3 +120,27 @@ def plain_errors(fields):
         if text not in sentences:
             sentences.append(text)
     return sentences
+
+
+def catalog_json(products):
+    """A catalog file: {"products": [...]}, every product with `active`."""
+    return {"products": [dict(product_json(p), active=p.active) for p in products]}
+
+
+def catalog_from_json(data):
+    """The Products of a catalog file, unchecked (import_catalog checks them),
+    or ValidationFailed naming what is not shaped like one."""
+    items = data.get("products") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise ValidationFailed("a catalog is {\"products\": [...]}", {"products": "a list"})
+    products = []
+    for n, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ValidationFailed("a product is an object", {f"products.{n}": "not an object"})
+        products.append(Product(
+            id=item.get("id"), title=item.get("title"),
+            description=item.get("description", "") or "",
+            unit_amount=item.get("unitAmount"), currency=item.get("currency"),
+            active=item.get("active", True) is not False,
+        ))
+    return products

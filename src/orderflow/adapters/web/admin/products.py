@@ -1,13 +1,12 @@
 """The catalog: list, add, edit, deactivate. Orders keep their own prices."""
 
-from dataclasses import replace
-
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from ....domain.catalog import MAX_UNIT_AMOUNT, Product, check_product
 from ....domain.errors import ValidationFailed
 from ....ports import Catalog
+from ....services.catalog import add_product, edit_product, set_product_active
 from ..forms import text
 from ..money import money_text
 from .helpers import page
@@ -68,6 +67,18 @@ def _form(request, values, errors, editing):
                 currencies=request.registry["orderflow.currencies"])
 
 
+def _product(request):
+    product = request.find_service(Catalog).get(request.matchdict["product_id"])
+    if product is None:
+        raise HTTPNotFound("no such product")
+    return product
+
+
+def _to_list(request, message):
+    request.session.flash(message)
+    return HTTPSeeOther(request.route_url("admin.products"))
+
+
 @view_config(route_name="admin.product_new", request_method="GET", permission=PERMISSION,
              renderer=TEMPLATE)
 def product_new_form(request):
@@ -80,24 +91,12 @@ def product_new_form(request):
              renderer=TEMPLATE)
 def product_add(request):
     values = _form_values(request.POST)
-    catalog = request.find_service(Catalog)
     try:
-        product = _product_from_form(request, values)
-        if catalog.get(product.id) is not None:
-            raise ValidationFailed("exists", {"id": "a product with this id exists"})
+        product = add_product(request.find_service(Catalog), _product_from_form(request, values))
     except ValidationFailed as error:
         request.response.status_int = 400
         return _form(request, values, error.fields, None)
-    catalog.put(product)
-    request.session.flash(f"Product {product.id} added.")
-    return HTTPSeeOther(request.route_url("admin.products"))
-
-
-def _product(request):
-    product = request.find_service(Catalog).get(request.matchdict["product_id"])
-    if product is None:
-        raise HTTPNotFound("no such product")
-    return product
+    return _to_list(request, f"Product {product.id} added.")
 
 
 @view_config(route_name="admin.product_edit", request_method="GET", permission=PERMISSION,
@@ -113,19 +112,17 @@ def product_edit_form(request):
 @view_config(route_name="admin.product_edit", request_method="POST", permission=PERMISSION,
              renderer=TEMPLATE)
 def product_edit(request):
-    existing = _product(request)
-    values = _form_values(request.POST)
-    values["id"] = existing.id
+    product_id = request.matchdict["product_id"]
+    values = dict(_form_values(request.POST), id=product_id)
     try:
-        product = _product_from_form(request, values, existing.id, existing.active)
+        checked = _product_from_form(request, values, product_id)
+        # An unknown product_id: NotFound, a 404 page (pages_errors.py).
+        product = edit_product(request.find_service(Catalog), product_id, checked.title,
+                               checked.description, checked.unit_amount, checked.currency)
     except ValidationFailed as error:
         request.response.status_int = 400
-        return _form(request, values, error.fields, existing)
-    # Orders hold their own copy of title and price: replacing the product
-    # changes only future orders.
-    request.find_service(Catalog).put(product)
-    request.session.flash(f"Product {product.id} saved.")
-    return HTTPSeeOther(request.route_url("admin.products"))
+        return _form(request, values, error.fields, _product(request))
+    return _to_list(request, f"Product {product.id} saved.")
 
 
 @view_config(route_name="admin.product_active", request_method="GET", permission=PERMISSION,
@@ -140,8 +137,7 @@ def product_deactivate_confirm(request):
 
 @view_config(route_name="admin.product_active", request_method="POST", permission=PERMISSION)
 def product_active(request):
-    product = _product(request)
     active = text(request.POST, "active") == "1"
-    request.find_service(Catalog).put(replace(product, active=active))
-    request.session.flash(f"Product {product.id} {'activated' if active else 'deactivated'}.")
-    return HTTPSeeOther(request.route_url("admin.products"))
+    product = set_product_active(request.find_service(Catalog),
+                                 request.matchdict["product_id"], active)
+    return _to_list(request, f"Product {product.id} {'activated' if active else 'deactivated'}.")

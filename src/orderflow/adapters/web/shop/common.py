@@ -2,8 +2,8 @@
 
 from pyramid.httpexceptions import HTTPSeeOther
 
-from ....domain.cart import Cart
 from ....ports import Carts, Catalog
+from ....services.cart import cart_contents
 from ..money import money_text
 from ..presenters import plain_errors
 from .cookies import read_cart_id
@@ -12,17 +12,11 @@ TEMPLATES = "orderflow:adapters/web/templates/"
 
 
 def load_cart(request):
-    """(cart id or None, Cart, {product id: Product}) for this browser.
-
-    Lines whose product left the catalog stay in the cart (they may come
-    back) but are shown apart and never ordered; their currency still
-    counts as the cart's (Cart.of).
-    """
+    """(cart id or None, Cart, {product id: Product or None}) for this browser."""
     cart_id = read_cart_id(request)
-    lines = request.find_service(Carts).lines(cart_id) if cart_id else {}
-    catalog = request.find_service(Catalog)
-    products = {pid: catalog.get(pid) for pid in lines}
-    return cart_id, Cart.of(lines, products), products
+    cart, products = cart_contents(request.find_service(Carts), request.find_service(Catalog),
+                                   cart_id)
+    return cart_id, cart, products
 
 
 def cart_count(request):

@@ -8,15 +8,15 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from ....domain.cart import QUANTITY_RULE, is_quantity
-from ....domain.catalog import Line
 from ....domain.errors import GatewayError, ValidationFailed
 from ....domain.order import new_order_id
 from ....ports import Carts, Catalog, OrderRepository, PaymentGateway
-from ....services import CheckoutSettings, start_checkout
+from ....services import CheckoutSettings
+from ....services.cart import add_to_cart, checkout_cart, remove_line, set_quantity
 from ..forms import read_form, text
 from ..schemas import email_address
 from .common import TEMPLATES, load_cart, page_values, see_other
-from .cookies import cart_id_for_writing
+from .cookies import cart_id_for_writing, read_cart_id
 
 log = logging.getLogger(__name__)
 
@@ -88,20 +88,18 @@ def cart(request):
 @view_config(route_name="shop.cart_add", request_method="POST",
              renderer=TEMPLATES + "catalog.jinja2")
 def add(request):
+    response = see_other(request, "shop.cart")
     try:
         form = read_form(AddForm(), request)
-        product = request.find_service(Catalog).get(form["product_id"])
-        if product is None:
-            raise ValidationFailed("unknown product", {"product_id": "not for sale"})
-        _, cart, _ = load_cart(request)
-        cart.add(product, form["quantity"])
+        product = add_to_cart(request.find_service(Carts), request.find_service(Catalog),
+                              cart_id_for_writing(request, response),
+                              form["product_id"], form["quantity"])
     except ValidationFailed as error:
+        # The response (and the cookie of a new cart) is dropped: nothing was stored.
         request.response.status_int = 400
         products = sorted(request.find_service(Catalog).active(), key=lambda p: p.title.lower())
         return page_values(request, products=products, errors=error.fields,
                            error_product=text(request.POST, "product_id"))
-    response = see_other(request, "shop.cart")
-    request.find_service(Carts).put(cart_id_for_writing(request, response), cart.lines)
     request.session.flash(f"Added {form['quantity']} × {product.title} to your cart.", "shop")
     return response
 
@@ -109,22 +107,21 @@ def add(request):
 @view_config(route_name="shop.cart_update", request_method="POST",
              renderer=TEMPLATES + "cart.jinja2")
 def update(request):
-    cart_id, cart, _ = load_cart(request)
     try:
         form = read_form(LineForm(), request)
-        cart.set_quantity(form["product_id"], form["quantity"])
+        set_quantity(request.find_service(Carts), request.find_service(Catalog),
+                     read_cart_id(request), form["product_id"], form["quantity"])
     except ValidationFailed as error:
         return cart_page(request, error.fields, text(request.POST, "product_id"), status=400)
-    request.find_service(Carts).put(cart_id, cart.lines)
     return see_other(request, "shop.cart")
 
 
 @view_config(route_name="shop.cart_remove", request_method="POST")
 def remove(request):
-    cart_id, cart, _ = load_cart(request)
+    cart_id = read_cart_id(request)
     if cart_id is not None:
-        cart.remove(text(request.POST, "product_id"))
-        request.find_service(Carts).put(cart_id, cart.lines)
+        remove_line(request.find_service(Carts), request.find_service(Catalog),
+                    cart_id, text(request.POST, "product_id"))
     return see_other(request, "shop.cart")
 
 
@@ -132,24 +129,16 @@ def remove(request):
              renderer=TEMPLATES + "cart.jinja2")
 def checkout(request):
     """The same use case as the JSON API, remembering which cart it came from."""
-    cart_id, cart, products = load_cart(request)
     email = text(request.POST, "email").strip()
-    lines = [Line(pid, q) for pid, q in cart.lines.items()
-             if products.get(pid) is not None and products[pid].active]
     try:
         form = read_form(CheckoutForm(), request)
-        if not lines:
-            raise ValidationFailed("the cart is empty", {"cart": "add something first"})
-        # Inactive lines count too (SPEC §1: a cart has one currency); the
-        # cart page names the lines to remove.
-        cart.check_one_currency()
-        started = start_checkout(
-            request.find_service(Catalog), request.find_service(OrderRepository),
-            request.find_service(PaymentGateway), request.find_service(CheckoutSettings),
+        started = checkout_cart(
+            request.find_service(Carts), request.find_service(Catalog),
+            request.find_service(OrderRepository), request.find_service(PaymentGateway),
+            request.find_service(CheckoutSettings), read_cart_id(request),
             request.environ.setdefault("orderflow.order_id", new_order_id()),
-            lines, form["email"], request.now, cart_id=cart_id,
+            form["email"], request.now,
         )
-        request.find_service(Carts).keep(cart_id)
     except ValidationFailed as error:
         return cart_page(request, error.fields, status=400, email=email)
     except GatewayError as error:
