@@ -13,7 +13,7 @@ import zodburi
 import ZODB
 from webtest import TestApp
 
-from orderflow.adapters.zodb.services import database
+from orderflow.adapters.zodb.services import database as app_database
 from orderflow.app import main
 from tests.conftest import app_settings
 from tests.integration.postgres import USER, PostgresServer
@@ -124,7 +124,7 @@ def test_the_uri_options_reach_relstorage_and_the_database(tmp_path, postgres, d
                        connection_cache_size=1234, connection_pool_size=3)
     uri = uri.replace("postgres://", f"{scheme}://", 1)
     app = main({}, **app_settings(tmp_path, **{"zodbconn.uri": uri}))
-    db = database(app.registry)
+    db = app_database(app.registry)
     try:
         assert type(db.storage).__name__ == "RelStorage"
         assert db.storage._options.keep_history is False
