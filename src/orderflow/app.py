@@ -65,7 +65,8 @@ def main(global_config, **settings):
         config.include("pyramid_jinja2")
         # Process-wide adapters; console scripts and tests reach them with
         # adapters.web.services.process_service(registry, Port).
-        config.register_service(make_gateway(settings), PaymentGateway)
+        gateway = make_gateway(settings)
+        config.register_service(gateway, PaymentGateway)
         config.register_service(Argon2Hasher(), PasswordHasher)
         config.register_service(MemoryDuplicateNotes(), DuplicateNotes)
         config.register_service(CheckoutSettings(

@@ -13,6 +13,7 @@ import transaction
 from orderflow.adapters.zodb.lease import read_lease, take_lease
 from orderflow.adapters.zodb.reconciler import Reconciler
 from orderflow.adapters.zodb.root import app_root, run_in_transaction
+from orderflow.adapters.zodb.services import database
 from orderflow.app import main
 from orderflow.domain.order import Status
 from orderflow.settings import ConfigurationError
@@ -39,7 +40,7 @@ def scheduled_shop(tmp_path):
                                                "orderflow.reconcile_after_minutes": "0.01"}))
     yield Shop(app)
     app.registry["orderflow.reconciler"].stop()
-    app.registry._zodb_databases[""].close()
+    database(app.registry).close()
 
 
 def test_the_app_itself_heals_an_order_whose_webhook_never_came_on_filestorage(scheduled_shop):
@@ -77,7 +78,7 @@ def test_no_thread_is_started_when_turned_off(tmp_path):
     try:
         assert "orderflow.reconciler" not in app.registry
     finally:
-        app.registry._zodb_databases[""].close()
+        database(app.registry).close()
 
 
 @pytest.mark.parametrize("key", ["orderflow.reconcile_every_minutes",
@@ -94,7 +95,7 @@ def test_a_bad_schedule_stops_start_up_naming_the_setting(tmp_path, key, value):
 @pytest.fixture
 def db(tmp_path):
     app = main({}, **app_settings(tmp_path))
-    db = app.registry._zodb_databases[""]
+    db = database(app.registry)
     yield db
     db.close()
 
