@@ -8,6 +8,7 @@ import socket
 import pytest
 from playwright.sync_api import expect
 
+from orderflow.adapters.zodb.services import database
 from orderflow.app import main
 from tests.conftest import app_settings
 from tests.integration.stripe_stub import StripeStub
@@ -54,7 +55,7 @@ def stripe_shop(tmp_path):
     served = Served(app, threads=2, sock=sock)
     yield origin
     served.stop()
-    app.registry._zodb_databases[""].close()
+    database(app.registry).close()
     stub.stop()
 
 

@@ -7,6 +7,7 @@ import pytest
 import webtest
 
 from orderflow.adapters.web.ratelimit import RateLimiter, address_key, client_address
+from orderflow.adapters.zodb.services import database
 from orderflow.app import main
 from orderflow.settings import (
     DEFAULTS, ConfigurationError, parse_rate, resolve, trusted_networks,
@@ -46,7 +47,7 @@ def make_shop(tmp_path):
 
     yield make
     for app in made:
-        app.registry._zodb_databases[""].close()
+        database(app.registry).close()
 
 
 def browser(shop, address, **environ):

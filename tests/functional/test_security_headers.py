@@ -11,6 +11,7 @@ import pytest
 import webtest
 from pyramid.interfaces import IRoutesMapper
 
+from orderflow.adapters.zodb.services import database
 from orderflow.app import main
 from tests.conftest import app_settings
 from tests.functional.conftest import add_admin_user, admin_login
@@ -176,7 +177,7 @@ def test_the_stripe_gateway_lets_the_checkout_form_end_at_stripe(tmp_path):
         page = webtest.TestApp(app).get("/cart")
         assert form_action(page) == "form-action 'self' https://checkout.stripe.com"
     finally:
-        app.registry._zodb_databases[""].close()
+        database(app.registry).close()
 
 
 def test_the_fake_gateway_lets_the_checkout_form_end_at_its_own_page(shop):
@@ -191,7 +192,7 @@ def test_hsts_is_sent_only_when_cookies_are_secure(tmp_path):
                        http.get("/nothing", status=404)):
             assert answer.headers["Strict-Transport-Security"].startswith("max-age=")
     finally:
-        app.registry._zodb_databases[""].close()
+        database(app.registry).close()
 
 
 def test_the_login_page_cannot_be_framed(shop):

@@ -42,7 +42,6 @@ def includeme(config):
     config.include(".ratelimit")
     # Bodies over the cap are refused before anything reads them (limits.py).
     config.include(".limits")
-    config.add_static_view("static", "orderflow:adapters/web/static/", cache_max_age=3600)
     config.include(".money")
     config.include(".routes")
     config.include(".retry")
