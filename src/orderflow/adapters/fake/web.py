@@ -11,6 +11,7 @@ from pyramid.view import view_config
 from ...ports import OrderRepository, PaymentGateway
 from ..web.forms import text
 from ..web.money import money_text
+from ..web.services import process_service
 from .courier import Courier
 from .gateway import HOSTED_PATH
 
@@ -24,9 +25,16 @@ def includeme(config):
     courier = config.registry["orderflow.dev_courier"] = Courier(
         f"{origin}/api/payments/webhook", float(settings["orderflow.dev_delivery_delay"]),
     )
-    # What the app itself asks of the gateway (a refund) reaches the webhook
-    # as Stripe's events would, after the same delay.
-    config.registry["orderflow.gateway"].deliver_to = lambda ds: courier.later(lambda: ds)
+
+    def wire_courier():
+        # What the app itself asks of the gateway (a refund) reaches the
+        # webhook as Stripe's events would, after the same delay. An action,
+        # so that it runs once the composition root's registration of the
+        # gateway (itself an action) has.
+        gateway = process_service(config.registry, PaymentGateway)
+        gateway.deliver_to = lambda deliveries: courier.later(lambda: deliveries)
+
+    config.action(None, wire_courier, order=1)
     config.add_route("dev.checkout", HOSTED_PATH + "{session_id}")
     config.scan(__name__)
 
