@@ -5,7 +5,6 @@ the sort key of the last row shown, as text, so any text is a harmless
 bound, and rows stored after a page was shown never shift the next one.
 """
 
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from orderflow.domain.order import Status
@@ -75,17 +74,9 @@ class InMemoryEventListing(EventListing):
         self.events = events  # an InMemoryEventLog
 
     def page(self, outcome=None, type=None, cursor=None, limit=50):
-        if outcome == "duplicate":
-            rows = [
-                (_newest_first(at, f"{n:08d}", event_id),
-                 replace(self.events.records[event_id], outcome="duplicate",
-                         note="delivered again", received_at=at))
-                for n, (event_id, at) in enumerate(self.events.duplicates)
-                if event_id in self.events.records
-            ]
-        else:
-            rows = [(_newest_first(r.received_at, r.event_id), r)
-                    for r in self.events.records.values()
-                    if outcome is None or r.outcome == outcome]
+        # Repeat deliveries are not in the event log (ports/deliveries.py).
+        rows = [(_newest_first(r.received_at, r.event_id), r)
+                for r in self.events.records.values()
+                if outcome is None or r.outcome == outcome]
         return _page(((key, r) for key, r in rows if type is None or r.type == type),
                      cursor, limit)

@@ -77,7 +77,6 @@ class InMemoryOrderRepository(OrderRepository):
 class InMemoryEventLog(EventLog):
     def __init__(self):
         self.records = {}
-        self.duplicates = []  # (event id, when it was delivered again)
 
     def seen(self, event_id):
         return isinstance(event_id, str) and event_id in self.records
@@ -89,9 +88,6 @@ class InMemoryEventLog(EventLog):
 
     def get(self, event_id):
         return self.records.get(event_id) if isinstance(event_id, str) else None
-
-    def note_duplicate(self, event_id, received_at):
-        self.duplicates.append((event_id, received_at))
 
 
 class InMemoryCatalog(Catalog):

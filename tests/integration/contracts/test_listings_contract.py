@@ -97,15 +97,13 @@ def test_search_by_the_id_of_an_order_of_that_email_shows_it_once(world):
 
 
 def log(world):
-    """Four events a minute apart (evt_1 oldest); evt_1 delivered twice more."""
+    """Four events a minute apart (evt_1 oldest)."""
     for n, (type_, outcome) in enumerate((
             ("checkout.session.completed", "applied"), ("charge.refunded", "unmatched"),
             ("customer.created", "ignored"), ("checkout.session.completed", "applied")),
             start=1):
         world.events.record(EventRecord(f"evt_{n}", type_, outcome, None, at(n), ""))
     world.commit()
-    world.note_duplicate("evt_1", at(20))
-    world.note_duplicate("evt_1", at(30))
 
 
 def test_events_page_newest_first(world):
@@ -119,14 +117,3 @@ def test_events_filter_by_outcome_and_type(world):
     assert ids(world.event_listing.page(type="charge.refunded").items) == ["evt_2"]
     assert ids(world.event_listing.page(outcome="applied",
                                         type="customer.created").items) == []
-
-
-def test_repeated_deliveries_are_listed_one_row_each_at_their_own_time(world):
-    log(world)
-    rows = world.event_listing.page(outcome="duplicate").items
-    assert [(r.event_id, r.outcome, r.received_at, r.note, r.type) for r in rows] == [
-        ("evt_1", "duplicate", at(30), "delivered again", "checkout.session.completed"),
-        ("evt_1", "duplicate", at(20), "delivered again", "checkout.session.completed"),
-    ]
-    assert every_page(lambda **kw: world.event_listing.page(outcome="duplicate", **kw),
-                      1) == [["evt_1"], ["evt_1"]]

@@ -12,7 +12,7 @@ from ZODB.FileStorage import FileStorage
 
 from orderflow.adapters.zodb.carts import ZodbCarts
 from orderflow.adapters.zodb.catalog import ZodbCatalog
-from orderflow.adapters.zodb.events import ZodbEventLog, remember_duplicate_after_commit
+from orderflow.adapters.zodb.events import ZodbEventLog
 from orderflow.adapters.zodb.evolve import bootstrap
 from orderflow.adapters.zodb.listing import ZodbEventListing, ZodbOrderListing
 from orderflow.adapters.zodb.orders import ZodbOrderRepository
@@ -43,9 +43,6 @@ class MemoryWorld:
     def commit(self):
         """Nothing to write: the fake keeps everything as it is stored."""
 
-    def note_duplicate(self, event_id, received_at):
-        self.events.note_duplicate(event_id, received_at)
-
     def close(self):
         pass
 
@@ -74,11 +71,6 @@ class ZodbWorld:
         # Unsaved changes to loaded objects are dropped, as in a new request.
         self.connection.cacheMinimize()
         self.tm.begin()
-
-    def note_duplicate(self, event_id, received_at):
-        # The webhook's path: noted after its (read-only) transaction commits.
-        remember_duplicate_after_commit(self.tm.get(), self.db, event_id, received_at)
-        self.commit()
 
     def close(self):
         self.tm.abort()
