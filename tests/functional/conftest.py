@@ -4,7 +4,6 @@ import contextlib
 
 import pytest
 import transaction
-import webtest
 
 from orderflow.adapters.web.services import process_service
 from orderflow.adapters.zodb.catalog import ZodbCatalog
@@ -15,6 +14,7 @@ from orderflow.adapters.zodb.services import database
 from orderflow.app import main
 from orderflow.ports import PaymentGateway
 from tests.conftest import app_settings
+from tests.openapi_check import CheckedTestApp
 
 
 class Shop:
@@ -22,7 +22,8 @@ class Shop:
 
     def __init__(self, app):
         self.app = app
-        self.http = webtest.TestApp(app)
+        # Every answer under /api is checked against /api/openapi.json.
+        self.http = CheckedTestApp(app)
         self.gateway = process_service(app.registry, PaymentGateway)
         self.db = database(app.registry)
 

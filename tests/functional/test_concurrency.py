@@ -27,6 +27,7 @@ from orderflow.adapters.zodb.orders import ZodbOrderRepository
 from orderflow.adapters.zodb.root import app_root
 from orderflow.services import apply_gateway_event
 from tests.functional.conftest import event_record, history_for
+from tests.openapi_check import check_url_exchange
 from tests.serving import Served
 
 TIMEOUT = 120  # generous: a noisy two-core machine
@@ -41,12 +42,18 @@ def server(shop):
 
 
 def post(url, body, headers):
+    """POST over HTTP: (status, JSON answer, or the bytes of an error answer).
+
+    The answer is checked against /api/openapi.json like WebTest's are.
+    """
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
-            return answer.status, json.loads(answer.read())
+            status, answer_headers, data = answer.status, answer.headers, answer.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        status, answer_headers, data = error.code, error.headers, error.read()
+    check_url_exchange("POST", url, headers, body, status, answer_headers, data)
+    return (status, json.loads(data)) if status < 400 else (status, data)
 
 
 def all_at_once(jobs):

@@ -47,6 +47,7 @@ def includeme(config):
     config.include(".retry")
     config.scan(".errors")
     config.scan(".api")
+    config.scan(".openapi")
     config.scan(".pages_errors")
     config.include(".shop")
     config.include(".admin")

@@ -20,6 +20,7 @@ def includeme(config):
     config.add_route("api.order_by_session", "/api/orders/by-session/{session_id}")
     config.add_route("api.order", "/api/orders/{order_id}")
     config.add_route("api.retry", "/api/orders/{order_id}/retry-session")
+    config.add_route("api.openapi", "/api/openapi.json")
 
     # The shop: catalog, cart, checkout and the payment result pages.
     config.add_route("shop.catalog", "/")
