@@ -3,8 +3,8 @@
 Every answer must be one the description documents for its operation
 (status, content type, body, headers). A request the app accepted (2xx)
 must be one the description allows too, so the description never refuses
-what the app takes. A path or method it does not document must answer the
-JSON error of a 404 or 405.
+what the app takes. A path or method it does not document must answer a
+JSON error (UNDOCUMENTED_STATUSES).
 """
 
 import json
@@ -81,8 +81,13 @@ def check_exchange(method, path, query, request_headers, request_body,
                     f"{error!r}{_details(error)}") from error
 
 
+# What an address without an operation may answer, before or at routing: an
+# address that is not UTF-8, no such path, another method, a body over the cap.
+UNDOCUMENTED_STATUSES = (400, 404, 405, 413)
+
+
 def _check_undocumented(exchange, response):
-    if response.status_code not in (404, 405):
+    if response.status_code not in UNDOCUMENTED_STATUSES:
         raise OpenAPIMismatch(f"an undocumented operation answered: {exchange}")
     if not response.content_type.startswith("application/json"):
         raise OpenAPIMismatch(f"not a JSON error: {exchange}")
