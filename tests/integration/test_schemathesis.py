@@ -17,6 +17,7 @@ import sys
 import pytest
 
 from orderflow.adapters.web.openapi import DOCUMENT
+from orderflow.adapters.zodb.services import database
 from orderflow.app import main
 from tests.conftest import app_settings
 from tests.serving import Served
@@ -39,7 +40,7 @@ def served(tmp_path):
     server = Served(app, threads=4)
     yield server.origin
     server.stop()
-    app.registry._zodb_databases[""].close()
+    database(app.registry).close()
 
 
 def test_schemathesis_finds_no_server_error_and_no_answer_the_description_does_not_document(
