@@ -8,7 +8,6 @@ POSTed to the app's webhook: the one verification path runs in every test.
 
 from dataclasses import dataclass
 import json
-import secrets
 import threading
 import time
 
@@ -17,7 +16,8 @@ import stripe
 from ...domain.errors import GatewayError, NotFound
 from ...ports.gateway import CreatedSession, PaymentGateway
 from ..stripe import events
-from ..stripe.refund_events import refund_news
+from .ids import new_id
+from .refunds import FakeRefunds
 
 API_VERSION = "2026-10-28.endive"
 HOSTED_PATH = "/dev/checkout/"
@@ -32,11 +32,7 @@ class Delivery:
     header: str
 
 
-def _id(prefix):
-    return f"{prefix}_test_{secrets.token_hex(12)}"
-
-
-class FakeGateway(PaymentGateway):
+class FakeGateway(FakeRefunds, PaymentGateway):
     def __init__(self, webhook_secrets, public_origin, clock=time.time,
                  tolerance=events.DEFAULT_TOLERANCE):
         self.webhook_secrets = events.parse_secrets(webhook_secrets)
@@ -75,7 +71,7 @@ class FakeGateway(PaymentGateway):
                 session = self.sessions[session_id]
                 return CreatedSession(session["id"], session["url"], session["expires_at"])
             self.created_calls += 1
-            session_id = _id("cs")
+            session_id = new_id("cs")
             self.sessions[session_id] = {
                 "id": session_id,
                 "object": "checkout.session",
@@ -112,36 +108,6 @@ class FakeGateway(PaymentGateway):
                 session["status"] = "expired"
                 session["url"] = None
             return self._state(session)
-
-    def refund(self, payment_intent, amount, reason, idempotency_key, order_id=None):
-        with self._lock:
-            self._maybe_fail()
-            params = (payment_intent, amount, reason, order_id)
-            if idempotency_key in self._refunds_by_key:
-                first, refund = self._refunds_by_key[idempotency_key]
-                if first != params:
-                    raise GatewayError("the payment gateway refused the refund: "
-                                       "idempotency key reused with other parameters")
-                return refund_news(refund)
-            intent = self.intents.get(payment_intent)
-            charge = intent and intent["latest_charge"]
-            if charge is None:
-                raise GatewayError("the payment gateway refused the refund: "
-                                   f"no such payment: '{payment_intent}'")
-            if not 0 < amount <= self._refundable(charge):
-                raise GatewayError(
-                    "the payment gateway refused the refund: Refund amount "
-                    f"({amount}) is greater than unrefunded amount on charge "
-                    f"({self._refundable(charge)})")
-            metadata = {"order_id": order_id} if order_id else {}
-            deliveries = self._make_refund(intent, amount, reason, metadata, self.refund_status)
-            refund = charge["refunds"]["data"][-1]
-            self._refunds_by_key[idempotency_key] = (params, refund)
-            if self.deliver_to is not None:
-                self.deliver_to(deliveries)
-            else:
-                self.undelivered.extend(deliveries)
-            return refund_news(refund)
 
     def parse_webhook(self, body, signature_header):
         event = events.verify(body, signature_header, self.webhook_secrets, self.tolerance)
@@ -204,38 +170,12 @@ class FakeGateway(PaymentGateway):
                 session.update(status="expired", url=None)
             return [self._deliver("checkout.session.expired", session)]
 
-    def refund_in_dashboard(self, session_id, amount):
-        """Someone refunds `amount` in Stripe's dashboard: `refund.created`
-        and `charge.refunded`."""
-        with self._lock:
-            intent = self.intents[self._session(session_id)["payment_intent"]]
-            amount = min(amount, self._refundable(intent["latest_charge"]))
-            return self._make_refund(intent, amount, None, {}, self.refund_status)
-
-    def fail_refund(self, refund_id, reason="expired_or_canceled_card"):
-        """The bank sends a refund back: `refund.failed`, then the charge's
-        lower total in `charge.refund.updated`'s wake (as `charge.refunded`
-        is not sent again, the charge is only updated)."""
-        with self._lock:
-            refund, charge = self._find_refund(refund_id)
-            refund.update(status="failed", failure_reason=reason)
-            self._total(charge)
-            return [self._deliver("refund.failed", refund),
-                    self._deliver("charge.refund.updated", refund)]
-
-    def succeed_refund(self, refund_id):
-        """A pending refund goes through: `refund.updated`."""
-        with self._lock:
-            refund, _ = self._find_refund(refund_id)
-            refund["status"] = "succeeded"
-            return [self._deliver("refund.updated", refund)]
-
     def dispute(self, session_id, reason="fraudulent"):
         with self._lock:
             intent = self.intents[self._session(session_id)["payment_intent"]]
             charge = intent["latest_charge"]
             dispute = {
-                "id": _id("dp"), "object": "dispute", "amount": charge["amount"],
+                "id": new_id("dp"), "object": "dispute", "amount": charge["amount"],
                 "currency": charge["currency"], "charge": charge["id"],
                 "payment_intent": intent["id"], "reason": reason,
                 "status": "needs_response",
@@ -282,7 +222,7 @@ class FakeGateway(PaymentGateway):
 
     def _intent(self, session):
         if session["payment_intent"] is None:
-            intent_id = _id("pi")
+            intent_id = new_id("pi")
             self.intents[intent_id] = {
                 "id": intent_id, "object": "payment_intent",
                 "amount": session["amount_total"], "currency": session["currency"],
@@ -297,51 +237,15 @@ class FakeGateway(PaymentGateway):
         intent.update(status="succeeded", last_payment_error=None,
                       amount=session["amount_total"])
         intent["latest_charge"] = {
-            "id": _id("ch"), "object": "charge", "amount": session["amount_total"],
+            "id": new_id("ch"), "object": "charge", "amount": session["amount_total"],
             "currency": session["currency"], "amount_refunded": 0, "refunded": False,
             "payment_intent": intent["id"], "metadata": dict(intent["metadata"]),
             "refunds": {"object": "list", "data": [], "has_more": False},
         }
 
-    def _make_refund(self, intent, amount, reason, metadata, status):
-        charge = intent["latest_charge"]
-        refund = {
-            "id": _id("re"), "object": "refund", "amount": amount, "charge": charge["id"],
-            "currency": charge["currency"], "payment_intent": intent["id"],
-            "reason": reason, "status": status, "failure_reason": None,
-            "created": int(self.clock()), "metadata": metadata,
-        }
-        charge["refunds"]["data"].append(refund)
-        self._total(charge)
-        return [self._deliver("refund.created", refund),
-                self._deliver("charge.refunded", self._without_refunds(charge))]
-
-    @staticmethod
-    def _without_refunds(charge):
-        # Since API 2022-11-15 a charge's event carries no refunds list.
-        return {k: v for k, v in charge.items() if k != "refunds"}
-
-    @staticmethod
-    def _refundable(charge):
-        return charge["amount"] - charge["amount_refunded"]
-
-    @staticmethod
-    def _total(charge):
-        charge["amount_refunded"] = sum(r["amount"] for r in charge["refunds"]["data"]
-                                        if r["status"] in ("pending", "succeeded"))
-        charge["refunded"] = charge["amount_refunded"] == charge["amount"]
-
-    def _find_refund(self, refund_id):
-        for intent in self.intents.values():
-            charge = intent["latest_charge"]
-            for refund in (charge or {}).get("refunds", {}).get("data", []):
-                if refund["id"] == refund_id:
-                    return refund, charge
-        raise NotFound("the gateway has no such refund")
-
     def _deliver(self, event_type, obj):
         event = {
-            "id": _id("evt"),
+            "id": new_id("evt"),
             "object": "event",
             "api_version": API_VERSION,
             "created": int(self.clock()),
