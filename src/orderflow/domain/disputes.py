@@ -56,13 +56,20 @@ def keep(order, dispute):
     order.disputes = tuple(d for d in order.disputes if d.id != dispute.id) + (dispute,)
 
 
-def opened(order, event, now=None):
-    news = event.dispute
-    if news is None:
-        return False, "ignored: the event names no dispute"
+def _disputed_payment(order, event):
+    """(news, payment) of a dispute event, or (None, why it is ignored)."""
+    if event.dispute is None:
+        return None, "ignored: the event names no dispute"
     payment = payment_of(order, event.payment_intent)
     if payment is None:
-        return False, "ignored: not a payment of this order"
+        return None, "ignored: not a payment of this order"
+    return event.dispute, payment
+
+
+def opened(order, event, now=None):
+    news, payment = _disputed_payment(order, event)
+    if news is None:
+        return False, payment
     if find(order, news.id) is not None:
         return False, "ignored: dispute already recorded"
     keep(order, Dispute(news.id, news.amount, news.reason, news.status,
@@ -88,12 +95,9 @@ def updated(order, event, now=None):
 
 
 def closed(order, event, now=None):
-    news = event.dispute
+    news, payment = _disputed_payment(order, event)
     if news is None:
-        return False, "ignored: the event names no dispute"
-    payment = payment_of(order, event.payment_intent)
-    if payment is None:
-        return False, "ignored: not a payment of this order"
+        return False, payment
     dispute = find(order, news.id)
     if dispute is not None and dispute.closed:
         return False, "ignored: dispute already closed"
