@@ -9,6 +9,8 @@ and forgets `save` loses the change here exactly as it would in a database.
 import copy
 from datetime import datetime, timezone
 
+from orderflow.ports.audit import AuditLog
+from orderflow.ports.listings import Page
 from orderflow.ports.repositories import (
     Carts, Catalog, EventLog, OrderRepository, last_changed,
 )
@@ -183,3 +185,19 @@ class CountingHasher(PasswordHasher):
     def verify(self, password_hash, password):
         self.verified += 1
         return password_hash == "plain$" + password
+
+
+class InMemoryAuditLog(AuditLog):
+    def __init__(self):
+        self.entries = []
+
+    def append(self, entry):
+        self.entries.append(entry)
+
+    def page(self, cursor=None, limit=50):
+        # Newest first; the cursor is the position after the last row shown.
+        ordered = sorted(self.entries, key=lambda e: e.at, reverse=True)
+        start = int(cursor) if cursor and cursor.isdigit() else 0
+        rows = ordered[start:start + limit]
+        more = start + limit < len(ordered)
+        return Page(rows, str(start + limit) if more else None)

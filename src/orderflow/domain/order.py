@@ -100,9 +100,9 @@ class Order(OrderQuestions):
 
     # -- commands ----------------------------------------------------------
 
-    def record_admin_action(self, now, action, before, applied, note):
-        """A history line for something an admin did (the note names them)."""
-        return self._record(now, Source.ADMIN, None, action, before, applied, note)
+    def record_admin_action(self, now, action, before, applied, note, actor=None):
+        """A history line for something the admin `actor` did."""
+        return self._record(now, Source.ADMIN, None, action, before, applied, note, actor)
 
     def attach_session(self, session, now, source=Source.CHECKOUT):
         """Make `session` the current one (the first checkout or a retry)."""
@@ -117,7 +117,7 @@ class Order(OrderQuestions):
         note = "checkout started" if first else f"retry: attempt {session.attempt}"
         self._record(now, source, None, "checkout.session.created", before, True, note)
 
-    def cancel(self, now, source=Source.CUSTOMER):
+    def cancel(self, now, source=Source.CUSTOMER, actor=None):
         """Cancel the order; the caller has already expired its open session.
 
         A cancel that reaches a paid (or later) order changes nothing and is
@@ -128,7 +128,7 @@ class Order(OrderQuestions):
         before = self.status
         if before in Status.SETTLED:
             return self._record(now, source, None, "order.cancel", before, False,
-                                f"ignored: no regression, the order is {before}")
+                                f"ignored: no regression, the order is {before}", actor)
         refusal = self.cancel_refusal()
         if refusal is not None:
             raise refusal
@@ -136,7 +136,7 @@ class Order(OrderQuestions):
             return Outcome(False, before, before, "the order expired already: nothing can pay it")
         self.status = Status.CANCELLED
         self.mark_session(self.session_id, SessionStatus.EXPIRED)
-        return self._record(now, source, None, "order.cancel", before, True, "cancelled")
+        return self._record(now, source, None, "order.cancel", before, True, "cancelled", actor)
 
     def apply(self, event: GatewayEvent, source, now):
         """Apply one gateway event; always leaves a line in the history."""
@@ -189,10 +189,11 @@ class Order(OrderQuestions):
         if session is not None and session.state != SessionStatus.COMPLETE:
             session.state = state
 
-    def _record(self, now, source, event_id, event_type, before, applied, note):
+    def _record(self, now, source, event_id, event_type, before, applied, note, actor=None):
         self.history.append(HistoryEntry(
             at=now, source=source, event_id=event_id, event_type=event_type,
             from_status=before, to_status=self.status, applied=applied, note=note,
+            actor=actor,
         ))
         if applied:
             self.date_modified = now

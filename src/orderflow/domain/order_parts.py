@@ -183,6 +183,9 @@ class HistoryEntry:
     to_status: str
     applied: bool
     note: str
+    # The admin who acted, for an admin's line; a class default, so that
+    # entries stored before this field load with None.
+    actor: str | None = None
 
 
 @dataclass(frozen=True)

@@ -185,7 +185,8 @@ def retry_checkout(orders, gateway, settings, order_id, now, source=Source.RETRY
     return Retry(order, started=started)
 
 
-def cancel_order(orders, gateway, order_id, now, source=Source.CUSTOMER, carts=None):
+def cancel_order(orders, gateway, order_id, now, source=Source.CUSTOMER, carts=None,
+                 actor=None):
     """Cancel an unpaid order, after making its open session unpayable.
 
     Returns a Cancellation. When the gateway shows that the order was paid
@@ -199,7 +200,7 @@ def cancel_order(orders, gateway, order_id, now, source=Source.CUSTOMER, carts=N
         _close_current_session(orders, gateway, order, source, now, carts)
     recorded = len(order.history)
     try:
-        outcome = order.cancel(now, source)
+        outcome = order.cancel(now, source, actor)
     except CancelRefused as refusal:
         return Cancellation(order, refused=refusal)
     if len(order.history) > recorded:  # cancelled, or an ignored attempt kept

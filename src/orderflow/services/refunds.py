@@ -37,6 +37,6 @@ def request_refund(orders, gateway, order_id, amount, reason, admin, now,
     before = order.status
     applied, note = refund_requested(order, payment, news, admin)
     outcome = order.record_admin_action(now, "refund.requested", before, applied,
-                                        f"refund requested by {admin}: {note}")
+                                        f"refund requested by {admin}: {note}", actor=admin)
     orders.save(order)
     return outcome

@@ -10,6 +10,7 @@ import transaction
 from ZODB import DB
 from ZODB.FileStorage import FileStorage
 
+from orderflow.adapters.zodb.audit import ZodbAuditLog
 from orderflow.adapters.zodb.carts import ZodbCarts
 from orderflow.adapters.zodb.catalog import ZodbCatalog
 from orderflow.adapters.zodb.events import ZodbEventLog
@@ -20,7 +21,7 @@ from orderflow.adapters.zodb.root import app_root
 from orderflow.adapters.zodb.users import ZodbAdminUsers
 from tests.unit.fake_listings import InMemoryEventListing, InMemoryOrderListing
 from tests.unit.fakes import (
-    InMemoryAdminUsers, InMemoryCarts, InMemoryCatalog, InMemoryEventLog,
+    InMemoryAdminUsers, InMemoryAuditLog, InMemoryCarts, InMemoryCatalog, InMemoryEventLog,
     InMemoryOrderRepository,
 )
 
@@ -39,6 +40,7 @@ class MemoryWorld:
         self.admins = InMemoryAdminUsers()
         self.order_listing = InMemoryOrderListing(self.orders)
         self.event_listing = InMemoryEventListing(self.events)
+        self.audit = InMemoryAuditLog()
 
     def commit(self):
         """Nothing to write: the fake keeps everything as it is stored."""
@@ -65,6 +67,7 @@ class ZodbWorld:
         self.admins = ZodbAdminUsers(root)
         self.order_listing = ZodbOrderListing(root)
         self.event_listing = ZodbEventListing(root)
+        self.audit = ZodbAuditLog(root)
 
     def commit(self):
         self.tm.commit()

@@ -47,6 +47,7 @@ class AppRoot(Persistent):
             ("by_email", OOBTree),  # customer email, lower case -> IndexSet of "time order-id"
             ("leases", OOBTree),  # job name -> (holder, expires, round): lease.py
             ("by_reference", IndexTree),  # customer's short reference -> order id
+            ("audit", IndexTree),  # "time nonce" -> (admin, action, what, note): audit.py
         ):
             if getattr(self, name, None) is None:
                 setattr(self, name, factory())

@@ -8,9 +8,11 @@ from pyramid_zodbconn import get_connection
 from ZODB.POSException import ConflictError
 
 from ...ports import Carts, Catalog, EventLog, OrderRepository, SharedCommit
+from ...ports.audit import AuditLog
 from ...ports.errors import StorageBusy, StorageUnavailable
 from ...ports.listings import EventListing, OrderListing
 from ...ports.users import AdminUsers
+from .audit import ZodbAuditLog
 from .carts import ZodbCarts
 from .catalog import ZodbCatalog
 from .database import unavailable_errors
@@ -79,6 +81,7 @@ def includeme(config):
         (ZodbAdminUsers, AdminUsers),
         (ZodbOrderListing, OrderListing),
         (ZodbEventListing, EventListing),
+        (ZodbAuditLog, AuditLog),
     ):
         config.register_service_factory(per_request(adapter), port)
     config.register_service_factory(group_commit, SharedCommit)
