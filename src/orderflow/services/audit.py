@@ -75,9 +75,9 @@ def check_with_gateway(orders, gateway, audit, order_id, admin, now, carts=None)
     return result
 
 
-def save_product(catalog, audit, product, admin, now, action):
-    """Add, replace, activate or deactivate a product (`action` says which)."""
-    catalog.put(product)
+def product_changed(audit, product, admin, now, action):
+    """Record a product added, edited, activated or deactivated (`action`
+    says which) by services/catalog.py, with its new state."""
     record(audit, now, admin, action, product.id,
            f"{product.title}, {Money(product.unit_amount, product.currency).format()}"
            f"{'' if product.active else ', inactive'}")

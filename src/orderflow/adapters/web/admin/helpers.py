@@ -4,6 +4,8 @@ from pyramid.csrf import get_csrf_token
 
 from ..money import money_text
 
+from ....domain.refunds import RefundReason, refundable
+
 
 def when(moment):
     if moment is None:
@@ -24,6 +26,26 @@ def flags(order):
     if order.awaiting_payment:
         found.append("awaiting payment")
     return found
+
+
+REASONS = {
+    RefundReason.REQUESTED_BY_CUSTOMER: "Requested by the customer",
+    RefundReason.DUPLICATE: "Duplicate payment",
+    RefundReason.FRAUDULENT: "Fraudulent",
+}
+
+
+def refund_choices(order):
+    """(payment intent or "", label, payment, what remains) of each payment
+    the admin may refund: the order's own, then each duplicate payment."""
+    choices = []
+    if order.refundable_amount:
+        own = order.refundable_payment()
+        choices.append(("", "the order's payment", own, order.refundable_amount))
+    for duplicate in order.duplicates_to_refund:
+        choices.append((duplicate.payment_intent, "the duplicate payment",
+                        duplicate, refundable(duplicate)))
+    return choices
 
 
 def page(request, **values):

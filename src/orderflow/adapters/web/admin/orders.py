@@ -1,18 +1,19 @@
-"""Orders: the list, one order's whole payment story, "check with Stripe now", cancel."""
+"""Orders: the list, one order's whole payment story, "check with Stripe now", cancel.
+
+Every action goes through services/audit.py, which records the admin's name."""
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from ....domain.errors import GatewayError
-from ....domain.events import Source
 from ....domain.order import AdminAction, Status
 from ....ports import Carts, OrderRepository, PaymentGateway
 from ....ports.listings import OrderListing
-from ....services import cancel_order
-from ....services.reconcile import reconcile_order
+from ....ports.audit import AuditLog
+from ....services import audit
 from ..forms import text
 from ..money import money_text
-from .helpers import page
+from .helpers import REASONS, page, refund_choices
 from .security import PERMISSION
 
 PAGE_SIZE = 25
@@ -40,7 +41,7 @@ def orders_list(request):
     )
 
 
-def _order(request):
+def find_order(request):
     order = request.find_service(OrderRepository).get(request.matchdict["order_id"])
     if order is None:
         raise HTTPNotFound("no such order")
@@ -50,23 +51,29 @@ def _order(request):
 @view_config(route_name="admin.order", request_method="GET", permission=PERMISSION,
              renderer=TEMPLATES + "order.jinja2")
 def order_detail(request):
-    return detail_values(request, _order(request))
+    return detail_values(request, find_order(request))
 
 
-def detail_values(request, order, error=None):
+def detail_values(request, order, error=None, refund_error=None, refund_form=None):
+    actions = order.admin_actions
     return page(
         request, order=order, history=list(reversed(order.history)), error=error,
-        can_cancel=AdminAction.CANCEL in order.admin_actions,
+        can_cancel=AdminAction.CANCEL in actions,
+        refund_choices=refund_choices(order) if AdminAction.REFUND in actions else [],
+        reasons=REASONS, refund_error=refund_error, refund_form=refund_form or {},
+        refunds=[(p, r) for p in (order.payment, *order.duplicate_payments) if p
+                 for r in p.refunds],
     )
 
 
 @view_config(route_name="admin.order_reconcile", request_method="POST", permission=PERMISSION)
 def order_reconcile(request):
-    order = _order(request)
+    order = find_order(request)
     try:
-        result = reconcile_order(
+        result = audit.check_with_gateway(
             request.find_service(OrderRepository), request.find_service(PaymentGateway),
-            order, request.now, carts=request.find_service(Carts),
+            request.find_service(AuditLog), order.id, request.authenticated_userid,
+            request.now, carts=request.find_service(Carts),
         )
     except GatewayError as error:
         request.session.flash(f"Could not reach the payment gateway: {error.message}")
@@ -96,10 +103,11 @@ def order_cancel_confirm(request):
 def order_cancel(request):
     """SPEC §2: an unpaid (pending or failed) order may be cancelled by the admin."""
     orders = request.find_service(OrderRepository)
-    order = _order(request)
+    order = find_order(request)
     try:
-        result = cancel_order(orders, request.find_service(PaymentGateway), order.id,
-                              request.now, source=Source.ADMIN,
+        result = audit.cancel(orders, request.find_service(PaymentGateway),
+                              request.find_service(AuditLog), order.id,
+                              request.authenticated_userid, request.now,
                               carts=request.find_service(Carts))
     except GatewayError as error:
         request.response.status_int = 502

@@ -7,6 +7,9 @@ from ....domain.catalog import MAX_UNIT_AMOUNT, Product, check_product
 from ....domain.errors import ValidationFailed
 from ....ports import Catalog
 from ....services.catalog import add_product, edit_product, set_product_active
+from ....ports.audit import AuditLog
+from ....services import audit
+from ....services.audit import AuditAction
 from ..forms import text
 from ..money import money_text
 from .helpers import page
@@ -96,7 +99,14 @@ def product_add(request):
     except ValidationFailed as error:
         request.response.status_int = 400
         return _form(request, values, error.fields, None)
+    _audit(request, product, AuditAction.PRODUCT_ADD)
     return _to_list(request, f"Product {product.id} added.")
+
+
+def _audit(request, product, action):
+    """Every change of the catalog is recorded with the admin's name."""
+    audit.product_changed(request.find_service(AuditLog), product,
+                          request.authenticated_userid, request.now, action)
 
 
 @view_config(route_name="admin.product_edit", request_method="GET", permission=PERMISSION,
@@ -122,6 +132,7 @@ def product_edit(request):
     except ValidationFailed as error:
         request.response.status_int = 400
         return _form(request, values, error.fields, _product(request))
+    _audit(request, product, AuditAction.PRODUCT_EDIT)
     return _to_list(request, f"Product {product.id} saved.")
 
 
@@ -140,4 +151,6 @@ def product_active(request):
     active = text(request.POST, "active") == "1"
     product = set_product_active(request.find_service(Catalog),
                                  request.matchdict["product_id"], active)
+    _audit(request, product,
+           AuditAction.PRODUCT_ACTIVATE if active else AuditAction.PRODUCT_DEACTIVATE)
     return _to_list(request, f"Product {product.id} {'activated' if active else 'deactivated'}.")
