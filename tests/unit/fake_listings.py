@@ -8,7 +8,7 @@ bound, and rows stored after a page was shown never shift the next one.
 from datetime import datetime, timedelta, timezone
 
 from orderflow.domain.order import Status
-from orderflow.ports.listings import EventListing, OrderListing, Page
+from orderflow.ports.listings import EventListing, OrderListing, Page, walk_pages
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -54,6 +54,9 @@ class InMemoryOrderListing(OrderListing):
         for order in page.items:
             found.setdefault(order.id, order)
         return Page(self._sorted(found.values()), page.next_cursor)
+
+    def stream(self, status=None, query=None, batch=500):
+        return walk_pages(self, status, query, batch)
 
     def status_counts(self):
         counts = dict.fromkeys(Status.ALL, 0)

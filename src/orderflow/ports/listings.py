@@ -29,9 +29,42 @@ class OrderListing(abc.ABC):
         order an id finds comes on the first page only."""
 
     @abc.abstractmethod
+    def stream(self, status=None, query=None):
+        """Every order `page` (or `search`, given a query) would list, newest
+        first, as an iterator that holds one batch at a time: for an export
+        that outlives the request (a database adapter reads what was
+        committed, in one consistent state). Close it (WSGI servers call
+        close()) if it is not exhausted."""
+
+    @abc.abstractmethod
     def status_counts(self):
         """status -> number of orders, every status (zero included), from
         counters (never a scan)."""
+
+
+def walk_pages(listing, status=None, query=None, batch=500, between_pages=None):
+    """Every order of a listing (or of a search), page by page, newest first.
+
+    The orders a search finds by id come on its first page only; one of
+    them that the email's later pages list again is not given twice.
+    """
+    cursor, first_ids = None, set()
+    while True:
+        if query:
+            found = listing.search(query, cursor=cursor, limit=batch)
+        else:
+            found = listing.page(status=status, cursor=cursor, limit=batch)
+        for order in found.items:
+            if cursor is None:
+                first_ids.add(order.id)
+            elif order.id in first_ids:
+                continue
+            yield order
+        if found.next_cursor is None:
+            return
+        cursor = found.next_cursor
+        if between_pages is not None:
+            between_pages()
 
 
 class EventListing(abc.ABC):

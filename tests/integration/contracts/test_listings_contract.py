@@ -117,3 +117,29 @@ def test_events_filter_by_outcome_and_type(world):
     assert ids(world.event_listing.page(type="charge.refunded").items) == ["evt_2"]
     assert ids(world.event_listing.page(outcome="applied",
                                         type="customer.created").items) == []
+
+
+def test_a_stream_gives_every_order_of_the_listing_once_across_batches(world):
+    shop(world)
+    assert ids(world.order_listing.stream(batch=2)) == ["ord_5", "ord_4", "ord_3", "ord_2",
+                                                        "ord_1"]
+    assert ids(world.order_listing.stream(status=Status.PAID, batch=1)) == ["ord_4", "ord_2"]
+
+
+def test_a_stream_of_a_search_gives_an_order_found_by_id_and_by_email_once(world):
+    shop(world)
+    # The oldest of bob's orders, so the email's last page lists it again.
+    world.orders.add(new_order("bob@example.com", 0, email="bob@example.com"))
+    world.commit()
+    # The first page: the order found by id, and the email's first order.
+    assert ids(world.order_listing.stream(query="bob@example.com", batch=1)) == [
+        "ord_4", "bob@example.com", "ord_2"]
+
+
+def test_a_stream_closed_early_can_be_closed_again_and_the_listing_still_works(world):
+    shop(world)
+    stream = world.order_listing.stream(batch=2)
+    assert next(stream).id == "ord_5"
+    stream.close()
+    stream.close()
+    assert len(ids(world.order_listing.page().items)) == 5

@@ -4,11 +4,17 @@ A cursor is the index key of the last row shown, as text, so that a page
 costs the same whatever the number of stored orders or events.
 """
 
-from ...ports.listings import EventListing, OrderListing, Page
+import transaction
+
+from ...ports.listings import EventListing, OrderListing, Page, walk_pages
 from .events import ZodbEventLog
 from .keys import join, newest_first, prefix_range, split
 from .references import order_ids_by_id_prefix, order_ids_by_reference_prefix
 from ...domain.order_parts import reference_prefix
+from .root import app_root
+
+# Orders an export reads between two emptyings of its connection's cache.
+STREAM_BATCH = 500
 
 # The events page filters while it walks the time index; past this many
 # entries without filling a page it stops and offers a "next" link instead.
@@ -81,6 +87,32 @@ class ZodbOrderListing(OrderListing):
 
     def status_counts(self):
         return {status: length() for status, length in self.root.counts.items()}
+
+    def stream(self, status=None, query=None, batch=STREAM_BATCH):
+        # The request's connection is closed (pyramid_zodbconn, in a finished
+        # callback) before the server iterates the response, so the stream
+        # opens its own: from the database, taken now while the request's
+        # connection is still open.
+        return _stream(self.root._p_jar.db(), status, query, batch)
+
+
+def _stream(db, status, query, batch):
+    """The orders of a listing, page by page, on a connection of its own.
+
+    One read transaction: every page sees the same state, however long the
+    client takes. Between pages the connection's cache is emptied, so that
+    memory holds one page of orders, not every order walked.
+    """
+    tm = transaction.TransactionManager(explicit=True)
+    connection = db.open(transaction_manager=tm)
+    try:
+        tm.begin()
+        yield from walk_pages(ZodbOrderListing(app_root(connection)), status, query, batch,
+                              between_pages=connection.cacheMinimize)
+    finally:
+        tm.abort()
+        connection.cacheMinimize()
+        connection.close()
 
 
 def _newest_first(orders):

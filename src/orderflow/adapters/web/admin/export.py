@@ -72,3 +72,22 @@ def csv_chunks(orders, money):
     yield "\ufeff".encode("utf-8") + take(HEADER)
     for order in orders:
         yield take(order_row(order, money))
+
+
+class ClosingChunks:
+    """The response's app_iter: CSV chunks of `orders`, whose close() (the
+    WSGI server calls it, also when the client goes away) closes the order
+    stream and so its database connection."""
+
+    def __init__(self, orders, money):
+        self.orders = orders
+        self.chunks = csv_chunks(orders, money)
+
+    def __iter__(self):
+        return self.chunks
+
+    def close(self):
+        self.chunks.close()
+        close = getattr(self.orders, "close", None)
+        if close is not None:
+            close()
