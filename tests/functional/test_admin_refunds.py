@@ -79,7 +79,7 @@ def test_a_refund_larger_than_what_remains_is_refused_and_nothing_reaches_the_ga
     stale = confirmation(admin.http, order_id, "6.00")
     confirm(confirmation(admin.http, order_id, "1.00"))
     sent = len(admin.gateway.undelivered)
-    refused = confirm(stale, status=400)
+    refused = confirm(stale, status=409)
     assert "Not refunded: that is more than what remains refundable" in refused.text
     assert len(admin.gateway.undelivered) == sent
     assert sum(r.amount for r in admin.order(order_id).payment.refunds) == 3100

@@ -42,8 +42,8 @@ def _asked(request, order):
     return choice, amount, reason
 
 
-def _refused(request, order, message):
-    request.response.status_int = 400
+def _refused(request, order, message, status=400):
+    request.response.status_int = status
     return detail_values(request, order, refund_error=message,
                          refund_form=dict(request.POST))
 
@@ -78,8 +78,11 @@ def refund(request):
                      request.find_service(PaymentGateway), request.find_service(AuditLog),
                      order.id, amount, reason, request.authenticated_userid, request.now,
                      payment_intent=intent or None)
-    except (ValidationFailed, Refused, NotFound) as error:
+    except ValidationFailed as error:
         return _refused(request, order, f"Not refunded: {error.message}.")
+    except (Refused, NotFound) as error:
+        # A rule refused it (more than remains, no payment to refund): 409.
+        return _refused(request, order, f"Not refunded: {error.message}.", status=409)
     except GatewayError as error:
         request.response.status_int = 502
         return detail_values(request, order, refund_error=(
