@@ -17,8 +17,9 @@ from ....ports.audit import AuditLog
 from ....services import audit
 from ..forms import text
 from .helpers import REASONS, money, page, refund_choices
-from .orders import TEMPLATES, detail_values, find_order as _order
+from .orders import TEMPLATES, detail_values, find_order
 from .security import PERMISSION
+
 
 def _asked(request, order):
     """The refund the form asks for: (choice, amount in minor units, reason),
@@ -52,7 +53,7 @@ def _refused(request, order, message, status=400):
              permission=PERMISSION, renderer=TEMPLATES + "refund_confirm.jinja2")
 def refund_confirm(request):
     """Restate the refund; nothing is sent or written until Confirm."""
-    order = _order(request)
+    order = find_order(request)
     try:
         (intent, label, payment, remaining), amount, reason = _asked(request, order)
     except ValidationFailed as error:
@@ -71,7 +72,7 @@ def refund_confirm(request):
 @view_config(route_name="admin.order_refund", request_method="POST", permission=PERMISSION,
              renderer=TEMPLATES + "order.jinja2")
 def refund(request):
-    order = _order(request)
+    order = find_order(request)
     try:
         (intent, _, payment, _), amount, reason = _asked(request, order)
         audit.refund(request.find_service(OrderRepository),
