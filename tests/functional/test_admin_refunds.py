@@ -7,7 +7,7 @@ ORDER = "/admin/orders/{}"
 
 
 def paid_order(admin):
-    started = admin.checkout().json  # two mugs: EUR 36.00
+    started = admin.checkout().json  # two mugs: €36.00
     admin.deliver_all(admin.gateway.pay(started["sessionId"]))
     return started
 
@@ -43,20 +43,20 @@ def test_a_partial_refund_is_restated_then_requested_and_the_order_becomes_partl
     order_id = started["orderId"]
     page = confirmation(admin.http, order_id, "12.50")
     summary = page.html.find(id="refund-summary").get_text(" ")
-    assert "EUR 12.50" in summary and order_id in summary
-    assert "Requested by the customer" in summary and "EUR 36.00" in summary
+    assert "€12.50" in summary and order_id in summary
+    assert "Requested by the customer" in summary and "€36.00" in summary
     # The confirmation page sends nothing: no refund yet.
     assert admin.gateway.undelivered == [] and admin.order(order_id).payment.refunds == ()
 
     answer = confirm(page)
     assert answer.location.endswith(ORDER.format(order_id))
     shown = answer.follow()
-    assert "Refund of EUR 12.50 requested: pending until Stripe confirms." in shown.text
+    assert "Refund of €12.50 requested: pending until Stripe confirms." in shown.text
     [refund] = admin.order(order_id).payment.refunds
     assert (refund.amount, refund.reason, refund.requested_by) == (
         1250, "requested_by_customer", "alice")
     rows = shown.html.find(id="refunds").get_text(" ")
-    assert refund.id in rows and "EUR 12.50" in rows and "alice" in rows
+    assert refund.id in rows and "€12.50" in rows and "alice" in rows
 
     admin.deliver_all(admin.gateway.undelivered)
     order = admin.order(order_id)
@@ -69,9 +69,9 @@ def test_a_refund_larger_than_what_remains_is_refused_and_nothing_reaches_the_ga
     started = paid_order(admin)
     order_id = started["orderId"]
     confirm(confirmation(admin.http, order_id, "30.00"))
-    # EUR 6.00 remains while the first refund is still pending.
+    # €6.00 remains while the first refund is still pending.
     page = confirmation(admin.http, order_id, "6.01", status=400)
-    assert "more than what remains refundable (EUR 6.00)" in page.html.find(
+    assert "more than what remains refundable (€6.00)" in page.html.find(
         id="refund-error").text
     sent = len(admin.gateway.undelivered)
     # A confirmation made while more remained, posted after another refund:
@@ -143,7 +143,7 @@ def test_the_duplicate_payment_is_refunded_and_the_order_stays_paid(admin):
 
     shown = confirm(confirmation(admin.http, order_id, "36", reason="duplicate",
                                  payment=duplicate.payment_intent)).follow()
-    assert "Refund of EUR 36.00 requested" in shown.text
+    assert "Refund of €36.00 requested" in shown.text
     admin.deliver_all(admin.gateway.undelivered)
     order = admin.order(order_id)
     assert order.status == "paid" and order.payment.amount_refunded == 0

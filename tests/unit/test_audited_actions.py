@@ -27,7 +27,7 @@ def test_a_refund_is_audited_and_its_history_line_names_the_admin(world):
                  "alice", T0)
     [entry] = world.audit.entries
     assert (entry.admin, entry.action, entry.what) == ("alice", AuditAction.REFUND, "ord_1")
-    assert "EUR 12.50" in entry.note and "duplicate" in entry.note
+    assert "1250 eur" in entry.note and "duplicate" in entry.note
     assert world.orders.get("ord_1").history[-1].actor == "alice"
 
 

@@ -7,7 +7,6 @@ action: a request that rolls back leaves neither.
 """
 
 from ..domain.events import Source
-from ..domain.money import Money
 from ..ports.audit import AuditEntry
 from .checkout import cancel_order
 from .reconcile import reconcile_order
@@ -38,7 +37,8 @@ def refund(orders, gateway, audit, order_id, amount, reason, admin, now, payment
                              payment_intent=payment_intent)
     order = orders.get(order_id)
     paid = order.refundable_payment(payment_intent) or order.payment
-    money = Money(amount, paid.currency).format()
+    # Amounts in notes are data ("1250 eur"): pages format them (SPEC §11).
+    money = f"{amount} {paid.currency}"
     record(audit, now, admin, AuditAction.REFUND, order_id,
            f"{money} of {paid.payment_intent} ({reason}): {outcome.note}")
     return outcome
@@ -79,5 +79,5 @@ def product_changed(audit, product, admin, now, action):
     """Record a product added, edited, activated or deactivated (`action`
     says which) by services/catalog.py, with its new state."""
     record(audit, now, admin, action, product.id,
-           f"{product.title}, {Money(product.unit_amount, product.currency).format()}"
+           f"{product.title}, {product.unit_amount} {product.currency}"
            f"{'' if product.active else ', inactive'}")

@@ -2,7 +2,6 @@
 
 from ..domain.errors import NotFound, Refused, ValidationFailed
 from ..domain.events import Source
-from ..domain.money import Money
 from ..domain.refunds import RefundReason, refund_requested, refundable
 
 
@@ -32,8 +31,8 @@ def request_refund(orders, gateway, order_id, amount, reason, admin, now,
     if type(amount) is not int or amount <= 0:
         raise ValidationFailed("the amount must be more than nothing", {"amount": "too small"})
     if amount > remaining:
-        left = Money(remaining, payment.currency).format()
-        raise Refused(f"that is more than what remains refundable of this payment ({left})")
+        raise Refused("that is more than what remains refundable of this payment "
+                      f"({remaining} {payment.currency})")
     news = gateway.refund(payment.payment_intent, amount, reason,
                           refund_key(order, payment, amount), order_id=order.id)
     before = order.status

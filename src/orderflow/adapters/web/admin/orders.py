@@ -111,7 +111,7 @@ def order_reconcile(request):
              renderer=TEMPLATES + "order_cancel.jinja2")
 def order_cancel_confirm(request):
     """The confirmation step before a cancel (SPEC §11): a page, no script."""
-    order = _order(request)
+    order = find_order(request)
     if AdminAction.CANCEL not in order.admin_actions:
         request.session.flash(f"The order is {order.status} and cannot be cancelled.")
         return HTTPSeeOther(request.route_url("admin.order", order_id=order.id))

@@ -11,12 +11,12 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from ....domain.errors import GatewayError, NotFound, Refused, ValidationFailed
-from ....domain.money import parse_major
 from ....ports import OrderRepository, PaymentGateway
 from ....ports.audit import AuditLog
 from ....services import audit
 from ..forms import text
-from .helpers import REASONS, money, page, refund_choices
+from ..money import money_text
+from .helpers import REASONS, page, refund_choices
 from .orders import TEMPLATES, detail_values, find_order
 from .security import PERMISSION
 
@@ -30,7 +30,7 @@ def _asked(request, order):
         raise ValidationFailed("there is nothing left to refund on that payment",
                                {"payment_intent": "nothing left to refund"})
     currency = choice[2].currency
-    amount = parse_major(text(request.POST, "amount"), currency)
+    amount = money_text(request).parse(text(request.POST, "amount"), currency)
     reason = text(request.POST, "reason")
     fields = {}
     if amount is None or amount <= 0:
@@ -63,7 +63,7 @@ def refund_confirm(request):
         # Told now, not after a confirmation; the use case checks it again.
         request.override_renderer = TEMPLATES + "order.jinja2"
         return _refused(request, order, "That is more than what remains refundable "
-                        f"({money(remaining, payment.currency)}).")
+                        f"({money_text(request)(remaining, payment.currency)}).")
     return page(request, order=order, payment=payment, label=label, payment_intent=intent,
                 amount=amount, amount_text=text(request.POST, "amount").strip(),
                 remaining=remaining, reason=reason, reason_label=REASONS[reason])
@@ -83,12 +83,13 @@ def refund(request):
         return _refused(request, order, f"Not refunded: {error.message}.")
     except (Refused, NotFound) as error:
         # A rule refused it (more than remains, no payment to refund): 409.
-        return _refused(request, order, f"Not refunded: {error.message}.", status=409)
+        message = money_text(request).note(error.message)
+        return _refused(request, order, f"Not refunded: {message}.", status=409)
     except GatewayError as error:
         request.response.status_int = 502
         return detail_values(request, order, refund_error=(
             f"Not refunded: the payment gateway refused or could not be reached "
             f"({error.message})."))
-    request.session.flash(f"Refund of {money(amount, payment.currency)} requested: "
-                          "pending until Stripe confirms.")
+    shown = money_text(request)(amount, payment.currency)
+    request.session.flash(f"Refund of {shown} requested: pending until Stripe confirms.")
     return HTTPSeeOther(request.route_url("admin.order", order_id=order.id))
