@@ -68,12 +68,11 @@ def test_a_check_with_the_gateway_leaves_a_history_line_and_an_entry(world):
     assert world.audit.entries[0].note == "pending → paid"
 
 
-def test_product_changes_are_audited_with_their_action(world):
-    audit.save_product(world.catalog, world.audit, replace(MUG, title="Big mug"), "dan", T0,
-                       AuditAction.PRODUCT_EDIT)
-    audit.save_product(world.catalog, world.audit, replace(MUG, active=False), "dan", T0,
-                       AuditAction.PRODUCT_DEACTIVATE)
-    assert world.catalog.get(MUG.id).active is False
+def test_product_changes_are_recorded_with_their_action_and_new_state(world):
+    audit.product_changed(world.audit, replace(MUG, title="Big mug"), "dan", T0,
+                          AuditAction.PRODUCT_EDIT)
+    audit.product_changed(world.audit, replace(MUG, active=False), "dan", T0,
+                          AuditAction.PRODUCT_DEACTIVATE)
     assert [(e.action, e.what) for e in world.audit.entries] == [
         (AuditAction.PRODUCT_EDIT, MUG.id), (AuditAction.PRODUCT_DEACTIVATE, MUG.id)]
     assert "Big mug" in world.audit.entries[0].note
