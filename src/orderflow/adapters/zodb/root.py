@@ -47,6 +47,12 @@ class AppRoot(Persistent):
             ("by_email", OOBTree),  # customer email, lower case -> IndexSet of "time order-id"
             ("leases", OOBTree),  # job name -> (holder, expires, round): lease.py
             ("by_reference", IndexTree),  # customer's short reference -> order id
+            # The outbox (adapters/mail/outbox.py).
+            ("mail", IndexTree),  # message key -> MailRecord
+            ("mail_queue", IndexSet),  # "due-time key", oldest first
+            ("mail_failed", IndexSet),  # "time key": failed for good
+            ("mail_by_time", IndexSet),  # "time key": every message
+            ("mail_alerts", OOBTree),  # alert kind -> when the last was queued
         ):
             if getattr(self, name, None) is None:
                 setattr(self, name, factory())

@@ -13,6 +13,7 @@ from ....services.reconcile import reconcile_order
 from ..forms import text
 from ..money import money_text
 from .helpers import page
+from .mail import order_mail
 from .security import PERMISSION
 
 PAGE_SIZE = 25
@@ -57,6 +58,7 @@ def detail_values(request, order, error=None):
     return page(
         request, order=order, history=list(reversed(order.history)), error=error,
         can_cancel=AdminAction.CANCEL in order.admin_actions,
+        mail=order_mail(request, order.id),
     )
 
 

@@ -1,0 +1,54 @@
+"""Wiring of mail for the composition root: the Outbox port, the renderer,
+the SMTP transport and, unless `orderflow.mail_sender = external`, the
+background sender of this process."""
+
+import logging
+
+from ...ports.mail import Outbox
+from ...settings import as_bool, staff_emails
+from ..zodb.services import per_request
+from .outbox import ZodbOutbox
+from .render import Renderer
+from .sender import BackgroundSender, MailSender
+from .smtp import SmtpTransport
+
+log = logging.getLogger(__name__)
+
+
+def renderer(settings):
+    return Renderer(settings["orderflow.public_origin"], settings["mail.default_sender"],
+                    staff_emails(settings), settings["orderflow.locale"])
+
+
+def transport(settings):
+    return SmtpTransport(
+        settings["mail.host"], settings["mail.port"],
+        username=settings["mail.username"], password=settings["mail.password"],
+        tls=as_bool(settings["mail.tls"]), use_ssl=as_bool(settings["mail.ssl"]),
+    )
+
+
+def mail_sender(registry, db):
+    """The MailSender for this app's settings, or None when mail stays in the outbox."""
+    settings = registry.settings
+    if settings["orderflow.mail"] != "smtp":
+        return None
+    return MailSender(db, transport(settings), registry["orderflow.mail_renderer"])
+
+
+def includeme(config):
+    config.registry["orderflow.mail_renderer"] = renderer(config.get_settings())
+    config.register_service_factory(per_request(ZodbOutbox), Outbox)
+
+
+def start_background_sender(registry, db, console=False):
+    """In an app process with `orderflow.mail = smtp` and the default sender;
+    never in a console script (it would stop mid-send when the script ends)."""
+    settings = registry.settings
+    sender = mail_sender(registry, db)
+    if sender is None or console or settings["orderflow.mail_sender"] == "external":
+        return None
+    background = BackgroundSender(sender, float(settings.get("orderflow.mail_poll_seconds", 10)))
+    registry["orderflow.background_mail"] = background.start()
+    log.info("sending mail through %s:%s", settings["mail.host"], settings["mail.port"])
+    return background
