@@ -62,6 +62,11 @@ DEFAULTS = {
     "mail.tls": "false",
     "mail.ssl": "false",
     "mail.default_sender": "orderflow <orders@localhost>",
+    # Tuning of the background sender (adapters/mail/sender.py): how often it
+    # looks for mail queued by other processes and for retries falling due,
+    # and the first wait after a temporary failure (doubling up to an hour).
+    "orderflow.mail_poll_seconds": "10",
+    "orderflow.mail_retry_seconds": "30",
 }
 
 
@@ -120,6 +125,12 @@ def _check_mail(settings):
         raise ConfigurationError("mail.tls (STARTTLS) and mail.ssl exclude each other")
     _check_int(settings, "mail.port", 1, 65535)
     _check_int(settings, "orderflow.alert_interval_minutes", 1, 10080)
+    for key in ("orderflow.mail_poll_seconds", "orderflow.mail_retry_seconds"):
+        try:
+            if not 0 < float(settings[key]) <= 3600:
+                raise ValueError
+        except (TypeError, ValueError):
+            raise ConfigurationError(f"{key} must be a number of seconds up to 3600") from None
 
 
 def staff_emails(settings):

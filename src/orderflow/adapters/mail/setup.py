@@ -2,6 +2,7 @@
 the SMTP transport and, unless `orderflow.mail_sender = external`, the
 background sender of this process."""
 
+from datetime import timedelta
 import logging
 
 from ...ports.mail import Outbox
@@ -33,7 +34,8 @@ def mail_sender(registry, db):
     settings = registry.settings
     if settings["orderflow.mail"] != "smtp":
         return None
-    return MailSender(db, transport(settings), registry["orderflow.mail_renderer"])
+    return MailSender(db, transport(settings), registry["orderflow.mail_renderer"],
+                      first_wait=timedelta(seconds=float(settings["orderflow.mail_retry_seconds"])))
 
 
 def includeme(config):
@@ -48,7 +50,7 @@ def start_background_sender(registry, db, console=False):
     sender = mail_sender(registry, db)
     if sender is None or console or settings["orderflow.mail_sender"] == "external":
         return None
-    background = BackgroundSender(sender, float(settings.get("orderflow.mail_poll_seconds", 10)))
+    background = BackgroundSender(sender, float(settings["orderflow.mail_poll_seconds"]))
     registry["orderflow.background_mail"] = background.start()
     log.info("sending mail through %s:%s", settings["mail.host"], settings["mail.port"])
     return background

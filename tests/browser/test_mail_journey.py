@@ -1,0 +1,40 @@
+"""The development shop's mail, seen in Chromium: pay, then read /dev/mail."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_shop_journeys import WAIT, add, expect_paid
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_paid_order_confirmation_shows_the_total_and_a_working_receipt_link(
+        page, live_shop, screenshot):
+    add(page, "Ceramic mug", quantity=2)
+    page.goto("/cart")
+    cart_total = page.locator("#cart-total").inner_text()  # "EUR 36.00"
+    amount = cart_total.split()[-1]
+    page.get_by_label("Email for the receipt").fill("journey@example.com")
+    page.get_by_role("button", name="Checkout").click()
+    expect(page.get_by_role("heading", name=f"Pay {cart_total}")).to_be_visible()
+    page.get_by_role("button", name="Pay", exact=True).click()
+    expect_paid(page)
+    receipt_page = page.url
+
+    page.goto("/dev/mail")
+    row = page.locator("tr.mail-payment_received").filter(has_text="journey@example.com")
+    expect(row).to_have_count(1)
+    row.get_by_role("link").click()
+
+    expect(page.locator("#subject")).to_have_text(re.compile(r"^Payment received: order "))
+    expect(page.locator("#recipients")).to_have_text("journey@example.com")
+    expect(page.locator("#text-part")).to_contain_text(f"Total: €{amount}")
+    html = page.frame_locator("#html-part")
+    expect(html.locator(".total")).to_have_text(f"€{amount}")
+    screenshot()
+
+    page.locator("a.mail-link", has_text="Receipt").click()
+    expect(page.get_by_role("heading", name="Payment received")).to_be_visible(timeout=WAIT)
+    assert page.url == receipt_page
