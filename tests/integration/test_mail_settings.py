@@ -2,6 +2,8 @@
 that override development.ini, and production's refusal without a server."""
 
 from pathlib import Path
+import subprocess
+import sys
 
 from pyramid.paster import get_app
 import pytest
@@ -78,3 +80,17 @@ def test_development_ini_keeps_mail_in_the_outbox(tmp_path):
         assert app.registry.get("orderflow.background_mail") is None
     finally:
         app.registry._zodb_databases[""].close()
+
+
+def test_orderflow_mail_lists_the_outbox_and_will_not_send_what_stays_local(tmp_path):
+    ini = local_ini(tmp_path, "development.ini")
+    bin_dir = Path(sys.executable).parent
+
+    listed = subprocess.run([str(bin_dir / "orderflow-mail"), ini, "list"],
+                            capture_output=True, text=True, timeout=120)
+    sent = subprocess.run([str(bin_dir / "orderflow-mail"), ini, "send"],
+                          capture_output=True, text=True, timeout=120)
+
+    assert listed.returncode == 0, listed.stderr
+    assert "queued: 0" in listed.stdout and "failed: 0" in listed.stdout
+    assert sent.returncode == 1 and "outbox" in sent.stderr
