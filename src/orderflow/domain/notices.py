@@ -10,6 +10,9 @@ transaction as the order (the repository's `save`).
 A notice carries a snapshot of what its message says (items, amounts, the
 reason), taken when the change happened: a message sent later says what was
 true then, not what the order became meanwhile.
+
+Notices are stored in the outbox (ZODB): this module path and `Notice` are
+part of the stored schema.
 """
 
 from dataclasses import dataclass, field

@@ -15,8 +15,9 @@ Containers of the application root (adapters/zodb/root.py):
 Stored class paths are part of the schema: keep MailRecord here.
 """
 
-import threading
 from datetime import timedelta
+from itertools import islice
+import threading
 
 from persistent import Persistent
 
@@ -94,12 +95,14 @@ class ZodbOutbox(Outbox):
         return found
 
     def failed(self, limit=1000):
+        """Failed messages, the latest failure first."""
         return [self.root.mail[split(e, 2)[1]].as_status()
-                for e in list(self.root.mail_failed.keys())[:limit]]
+                for e in islice(self.root.mail_failed.keys(), limit)]
 
     def queued(self, limit=1000):
+        """Messages waiting (or being sent), the first due first."""
         return [self.root.mail[split(e, 2)[1]].as_status()
-                for e in list(self.root.mail_queue.keys())[:limit]]
+                for e in islice(self.root.mail_queue.keys(), limit)]
 
     def retry(self, key, now):
         record = self.root.mail.get(key) if isinstance(key, str) else None
@@ -124,8 +127,8 @@ class ZodbOutbox(Outbox):
 
     def due(self, now, limit=100):
         """Keys of messages due by `now`, the oldest first."""
-        high = due_key(now, "~")
-        return [split(entry, 2)[1] for entry in self.root.mail_queue.keys(max=high)][:limit]
+        entries = islice(self.root.mail_queue.keys(max=due_key(now, "~")), limit)
+        return [split(entry, 2)[1] for entry in entries]
 
     def claim(self, key, now):
         """The notice to send, marking it being sent; None if it is not due."""
