@@ -2,6 +2,7 @@
 the SMTP transport and, unless `orderflow.mail_sender = external`, the
 background sender of this process."""
 
+import atexit
 from datetime import timedelta
 import logging
 
@@ -52,5 +53,8 @@ def start_background_sender(registry, db, console=False):
         return None
     background = BackgroundSender(sender, float(settings["orderflow.mail_poll_seconds"]))
     registry["orderflow.background_mail"] = background.start()
+    # Registered after the database's close_at_exit, so it runs first: the
+    # thread stops (finishing the message in hand) before the database closes.
+    atexit.register(background.stop)
     log.info("sending mail through %s:%s", settings["mail.host"], settings["mail.port"])
     return background
