@@ -3,7 +3,9 @@
 Mounted with the fake gateway, like the development checkout page, so the
 whole journey, mail included, can be followed offline. The HTML part is
 shown in a sandboxed frame (no scripts, no same-origin access) from an
-escaped `srcdoc`; the text part is escaped like any page text.
+escaped `srcdoc`, under the page's own Content-Security-Policy (which a
+srcdoc frame inherits: the mail templates carry no inline style); the text
+part is escaped like any page text.
 """
 
 from pyramid.httpexceptions import HTTPNotFound
