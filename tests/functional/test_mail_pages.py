@@ -54,7 +54,7 @@ def test_a_failed_message_is_shown_and_queued_again_from_the_admin_page(admin):
     assert "queued again" in page.text
     assert page.html.select_one("tr.mail-queued") is not None
     with admin.storage() as repos:
-        assert ZodbOutbox(repos.root).get(key)[0].status == "queued"
+        assert ZodbOutbox(repos.root).get(key)[0].state == "queued"
 
 
 def test_the_retry_of_another_order_message_is_not_found(admin):

@@ -100,7 +100,7 @@ class MailShop:
         raise TimeoutError(f"{what}: {self.mail()}")
 
     def wait_until_all_sent(self):
-        return self.wait_until(lambda mail: mail and all(m.status == "sent" for m in mail),
+        return self.wait_until(lambda mail: mail and all(m.state == "sent" for m in mail),
                                "every message sent")
 
 
@@ -154,7 +154,7 @@ def test_a_message_queued_during_an_outage_arrives_when_the_server_is_back(mails
     assert mailshop.deliver(delivery)[0] == 200
     mailshop.wait_until(lambda mail: mail and mail[0].attempts >= 2 and mail[0].error,
                         "two failed attempts")
-    assert mailshop.mail()[0].status in ("queued", "sending")
+    assert mailshop.mail()[0].state in ("queued", "sending")
 
     smtp.start()
 
@@ -168,7 +168,7 @@ def test_a_refused_message_is_kept_and_sent_again_from_the_console(mailshop, smt
     started = mailshop.checkout()
     [delivery] = mailshop.gateway.pay(started["sessionId"])
     assert mailshop.deliver(delivery)[0] == 200
-    [failed] = mailshop.wait_until(lambda mail: mail and mail[0].status == "failed",
+    [failed] = mailshop.wait_until(lambda mail: mail and mail[0].state == "failed",
                                    "the message failed")
     assert "550" in failed.error and smtp.refused == 1
     assert smtp.received() == []
@@ -221,7 +221,7 @@ def test_a_4xx_reply_delays_a_message_and_loses_none(mailshop, smtp):
     [delivery] = mailshop.gateway.pay(started["sessionId"])
     assert mailshop.deliver(delivery)[0] == 200
     [waiting] = mailshop.wait_until(lambda mail: mail and mail[0].error, "a refusal")
-    assert "451" in waiting.error and waiting.status != "failed"
+    assert "451" in waiting.error and waiting.state != "failed"
 
     smtp.refuse = None
 
@@ -237,7 +237,7 @@ def test_two_senders_at_once_send_each_message_once(tmp_path, smtp):
             started = shop.checkout()
             [delivery] = shop.gateway.pay(started["sessionId"])
             assert shop.deliver(delivery)[0] == 200
-        assert [m.status for m in shop.mail()] == ["queued"] * 6
+        assert [m.state for m in shop.mail()] == ["queued"] * 6
         senders = [mail_sender(shop.app.registry, shop.db) for _ in range(2)]
 
         with ThreadPoolExecutor(2) as pool:
@@ -246,6 +246,6 @@ def test_two_senders_at_once_send_each_message_once(tmp_path, smtp):
         assert sum(c["sent"] for c in counts) == 6
         keys = [m["X-Orderflow-Message"] for _, m in smtp.wait_for(6)]
         assert len(keys) == len(set(keys)) == 6
-        assert all(m.status == "sent" for m in shop.mail())
+        assert all(m.state == "sent" for m in shop.mail())
     finally:
         shop.close()

@@ -71,4 +71,4 @@ def test_a_conflicting_payment_queues_nothing_and_its_re_run_queues_once(shop):
     finally:
         connection.close()
     [message] = mail_of(shop, order_id)
-    assert (message.kind, message.status) == ("payment_received", "queued")
+    assert (message.kind, message.state) == ("payment_received", "queued")

@@ -2,9 +2,9 @@
 else does: ignored and duplicate news queue no mail."""
 
 from orderflow.domain.customer import CustomerDetails
-from orderflow.domain.events import EventKind, SessionState, Source
+from orderflow.domain.events import EventKind, SessionPayment, SessionState, Source
 from orderflow.domain.notices import CUSTOMER, STAFF, Kind
-from orderflow.domain.order import CheckoutSession, build_order
+from orderflow.domain.order import CheckoutSession, SessionStatus, build_order
 from orderflow.services import apply_gateway_event, sync_session
 
 from .fakes import InMemoryEventLog, InMemoryOrderRepository
@@ -150,7 +150,8 @@ def test_the_email_typed_at_checkout_stays_the_order_email():
 def test_the_webhook_and_the_landing_page_learning_one_payment_queue_one_message():
     orders, log = InMemoryOrderRepository([new_order()]), InMemoryEventLog()
     apply_gateway_event(orders, log, paid(), at(1))
-    state = SessionState("cs_1", "complete", "paid", "ord_1", TOTAL, "eur", "pi_1")
+    state = SessionState("cs_1", SessionStatus.COMPLETE, SessionPayment.PAID, "ord_1", TOTAL,
+                         "eur", "pi_1")
 
     class Gateway:
         def retrieve_session(self, session_id):

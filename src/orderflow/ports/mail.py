@@ -24,7 +24,7 @@ class MailStatus:
     kind: str
     order_id: str | None
     recipient: str  # the customer's address, or "staff"
-    status: str  # queued, sending, sent, failed
+    state: str  # queued, sending, sent, failed
     queued_at: datetime
     changed_at: datetime
     attempts: int = 0

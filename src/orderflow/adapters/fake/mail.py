@@ -28,9 +28,9 @@ def mail_list(request):
     renderer = request.registry["orderflow.mail_renderer"]
     outbox = request.find_service(Outbox)
     messages = []
-    for status in outbox.recent(200):
-        notice = outbox.get(status.key)[1]
-        messages.append((status, renderer.subject(notice), renderer.recipients(notice)))
+    for mail in outbox.recent(200):
+        notice = outbox.get(mail.key)[1]
+        messages.append((mail, renderer.subject(notice), renderer.recipients(notice)))
     return {"messages": messages}
 
 
@@ -39,12 +39,12 @@ def mail_message(request):
     found = request.find_service(Outbox).get(request.matchdict["key"])
     if found is None:
         raise HTTPNotFound()
-    status, notice = found
+    mail, notice = found
     renderer = request.registry["orderflow.mail_renderer"]
     subject, text, html = renderer.parts(notice)
     values = renderer.values(notice)
     links = [(label, values[name]) for label, name in (
         ("Receipt", "receipt_url"), ("Try again", "retry_url")) if values.get(name)]
-    return {"status": status, "subject": subject, "text": text, "html": html,
+    return {"mail": mail, "subject": subject, "text": text, "html": html,
             "recipients": renderer.recipients(notice), "sender": renderer.sender,
             "links": links if notice.audience == "customer" else []}

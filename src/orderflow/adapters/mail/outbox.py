@@ -40,7 +40,7 @@ def due_key(moment, key):
 class MailRecord(Persistent):
     def __init__(self, notice):
         self.notice = notice
-        self.status = QUEUED
+        self.state = QUEUED
         self.attempts = 0
         self.error = None
         self.changed_at = notice.at
@@ -51,7 +51,7 @@ class MailRecord(Persistent):
         notice = self.notice
         return MailStatus(
             key=notice.key, kind=notice.kind, order_id=notice.order_id,
-            recipient=notice.recipient or "staff", status=self.status,
+            recipient=notice.recipient or "staff", state=self.state,
             queued_at=notice.at, changed_at=self.changed_at,
             attempts=self.attempts, error=self.error,
         )
@@ -106,11 +106,11 @@ class ZodbOutbox(Outbox):
 
     def retry(self, key, now):
         record = self.root.mail.get(key) if isinstance(key, str) else None
-        if record is None or record.status != FAILED:
+        if record is None or record.state != FAILED:
             return False
         self.root.mail_failed.remove(record.failed_entry)
         record.failed_entry = None
-        record.status, record.attempts, record.error = QUEUED, 0, None
+        record.state, record.attempts, record.error = QUEUED, 0, None
         record.changed_at = now
         self._requeue(record, now)
         self._wake_after_commit()
@@ -133,11 +133,11 @@ class ZodbOutbox(Outbox):
     def claim(self, key, now):
         """The notice to send, marking it being sent; None if it is not due."""
         record = self.root.mail.get(key)
-        if record is None or record.status not in (QUEUED, SENDING):
+        if record is None or record.state not in (QUEUED, SENDING):
             return None
         if split(record.queue_entry, 2)[0] > f"{micros(now):017d}":
             return None  # another sender claimed it, or it waits for a retry
-        record.status = SENDING
+        record.state = SENDING
         record.attempts += 1
         record.changed_at = now
         self._requeue(record, now + CLAIM_LEASE)
@@ -147,11 +147,11 @@ class ZodbOutbox(Outbox):
         record = self.root.mail[key]
         self.root.mail_queue.remove(record.queue_entry)
         record.queue_entry = None
-        record.status, record.error, record.changed_at = SENT, note, now
+        record.state, record.error, record.changed_at = SENT, note, now
 
     def delay(self, key, now, error, wait):
         record = self.root.mail[key]
-        record.status, record.error, record.changed_at = QUEUED, error, now
+        record.state, record.error, record.changed_at = QUEUED, error, now
         self._requeue(record, now + wait)
 
     def fail(self, key, now, error):
@@ -159,7 +159,7 @@ class ZodbOutbox(Outbox):
         if record.queue_entry is not None:
             self.root.mail_queue.remove(record.queue_entry)
             record.queue_entry = None
-        record.status, record.error, record.changed_at = FAILED, error, now
+        record.state, record.error, record.changed_at = FAILED, error, now
         record.failed_entry = join(newest_first(now), key)
         self.root.mail_failed.add(record.failed_entry)
 

@@ -63,7 +63,10 @@ class MailSender:
             with tm:
                 notice = ZodbOutbox(app_root(connection)).claim(key, self.clock())
         except ConflictError:
-            return None  # another sender claimed it first
+            # Another sender claimed it first. A commit that failed leaves
+            # its transaction open: end it before the next one begins.
+            tm.abort()
+            return None
         if notice is None:
             return None
         recipients = self.renderer.recipients(notice)

@@ -60,7 +60,7 @@ def _list(env):
         print(f"{title}: {len(messages)}")
         for m in messages:
             error = f"  ({m.error})" if m.error else ""
-            print(f"  {m.key}  {m.kind}  to {m.recipient}  {m.status}"
+            print(f"  {m.key}  {m.kind}  to {m.recipient}  {m.state}"
                   f"  attempts {m.attempts}{error}")
     return 0
 

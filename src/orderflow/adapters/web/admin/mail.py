@@ -25,5 +25,5 @@ def order_mail_retry(request):
     if retry_message(outbox, key, request.now):
         request.session.flash(f"The {found[0].kind.replace('_', ' ')} message is queued again.")
     else:
-        request.session.flash(f"Not queued again: the message is {found[0].status}.")
+        request.session.flash(f"Not queued again: the message is {found[0].state}.")
     return HTTPSeeOther(request.route_url("admin.order", order_id=order_id))
