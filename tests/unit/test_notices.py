@@ -9,7 +9,8 @@ from orderflow.services import apply_gateway_event, sync_session
 
 from .fakes import InMemoryEventLog, InMemoryOrderRepository
 from .orders import (
-    MUG, T0, TEA, TOTAL, async_failed, at, event, failed, new_order, paid, processing,
+    MUG, T0, TEA, TOTAL, async_failed, at, dispute, dispute_closed, event, failed, new_order,
+    paid, processing, refund,
 )
 
 
@@ -20,11 +21,6 @@ def kinds(order):
 def refunded(amount_refunded, intent="pi_1"):
     return event(EventKind.REFUNDED, None, payment_intent=intent, amount=TOTAL,
                  currency="eur", amount_refunded=amount_refunded)
-
-
-def dispute(intent="pi_1"):
-    return event(EventKind.DISPUTE_OPENED, None, payment_intent=intent, amount=TOTAL,
-                 currency="eur", failure_reason="fraudulent")
 
 
 def test_a_paid_order_announces_payment_received_to_the_customer_once():
@@ -117,6 +113,25 @@ def test_a_dispute_alerts_the_staff_once():
     order.apply(dispute(), Source.WEBHOOK, at(2))
     assert kinds(order) == [Kind.DISPUTE_OPENED]
     order.apply(dispute(), Source.WEBHOOK, at(3))  # already disputed: ignored
+    assert kinds(order) == []
+    order.apply(dispute_closed("lost"), Source.WEBHOOK, at(4))
+    notices = order.take_notices()
+    assert [n.kind for n in notices] == [Kind.DISPUTE_CLOSED]
+    assert notices[0].facts["reason"] == "lost"
+    order.apply(dispute_closed("lost"), Source.WEBHOOK, at(5))
+    assert kinds(order) == []
+
+
+def test_a_refund_that_fails_alerts_the_staff_once():
+    order = new_order()
+    order.apply(paid(), Source.WEBHOOK, at(1))
+    order.apply(refund("re_1", 1000, "succeeded"), Source.WEBHOOK, at(2))
+    assert kinds(order) == [Kind.PAYMENT_RECEIVED, Kind.REFUND_ISSUED]
+    order.apply(refund("re_1", 1000, "failed"), Source.WEBHOOK, at(3))
+    notices = order.take_notices()
+    assert [n.kind for n in notices] == [Kind.REFUND_FAILED]
+    assert (notices[0].facts["refund_id"], notices[0].facts["amount"]) == ("re_1", 1000)
+    order.apply(refund("re_1", 1000, "failed"), Source.WEBHOOK, at(4))
     assert kinds(order) == []
 
 

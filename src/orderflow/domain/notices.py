@@ -117,7 +117,9 @@ def announce(was, order, event, now):
                             {**order_facts(order), **facts}))
 
     became = order.status != was.status
-    if became and order.status == Status.PAID:
+    if became and order.status == Status.PAID and was.status not in Status.SETTLED:
+        # Money arrived (not a refund failing or a dispute won, which also
+        # lead back to paid).
         add(Kind.PAYMENT_RECEIVED)
     if became and order.status == Status.NEEDS_REVIEW:
         add(Kind.NEEDS_REVIEW, reason=order.review_reason,
