@@ -17,6 +17,7 @@ from orderflow.adapters.mail.outbox import ZodbOutbox
 from orderflow.adapters.mail.setup import mail_sender
 from orderflow.adapters.scripts.common import ScriptEnv
 from orderflow.adapters.scripts.mail import main as mail_main
+from orderflow.adapters.zodb.orders import ZodbOrderRepository
 from orderflow.adapters.zodb.root import app_root
 from orderflow.app import main
 from tests.conftest import app_settings
@@ -72,6 +73,17 @@ class MailShop:
         assert status == 201, answer
         return json.loads(answer)
 
+    def reference(self, order_id):
+        """The order's reference as the customer sees it (its id if it has none)."""
+        tm = transaction.TransactionManager()
+        connection = self.db.open(transaction_manager=tm)
+        try:
+            with tm:
+                order = ZodbOrderRepository(app_root(connection)).get(order_id)
+                return getattr(order, "reference", None) or order.id
+        finally:
+            connection.close()
+
     def price(self, product_id):
         status, body = self.request("GET", "/api/products")
         return next(p["unitAmount"] for p in json.loads(body)["products"] if p["id"] == product_id)
@@ -124,7 +136,7 @@ def test_one_paid_message_when_the_same_event_is_delivered_eight_times_at_once(m
     assert len(smtp.received()) == 1
     recipients, message = received[0]
     assert recipients == ("buyer@example.com",)
-    assert started["orderId"] in text_part(message)
+    assert f"Order {mailshop.reference(started['orderId'])}" in text_part(message)
     total = f"€{2 * mailshop.price('ceramic-mug') / 100:,.2f}"  # two mugs, in euros
     assert f"Total: {total}" in text_part(message)
     assert f'class="total">{total}<' in html_part(message)
@@ -191,7 +203,7 @@ def test_staff_hear_of_an_order_in_review_and_of_a_second_payment(mailshop, smtp
     assert mailshop.deliver(wrong)[0] == 200
     [(recipients, message)] = smtp.wait_for(1, "needs_review")
     assert recipients == (STAFF,)
-    assert started["orderId"] in message["Subject"]
+    assert mailshop.reference(started["orderId"]) in message["Subject"]
     assert smtp.received("payment_received") == []
 
 
