@@ -9,7 +9,6 @@ from importlib import resources
 
 from pyramid.config import Configurator
 
-from .adapters.mail.setup import start_background_sender
 from .adapters.memory.duplicates import MemoryDuplicateNotes
 from .adapters.passwords import Argon2Hasher
 from .adapters.web.presenters import catalog_from_json
@@ -20,6 +19,7 @@ from .adapters.zodb.reconciler import Reconciler
 from .adapters.zodb.root import app_root, run_in_transaction
 from .adapters.zodb.services import database, start_group_commit
 from .adapters.zodb.warm import warm
+from .mail_setup import start_background_sender
 from .ports import PaymentGateway
 from .ports.deliveries import DuplicateNotes
 from .ports.users import PasswordHasher
@@ -75,7 +75,7 @@ def main(global_config, **settings):
             session_ttl_seconds=60 * int(settings["orderflow.session_ttl_minutes"]),
         ), CheckoutSettings)
         config.include(".adapters.zodb.services")
-        config.include(".adapters.mail.setup")
+        config.include(".mail_setup")
         config.include(".adapters.web")
         if settings["orderflow.gateway"] == "fake":
             # Plays Stripe's hosted checkout and shows the outbox (/dev/mail);

@@ -62,7 +62,7 @@ DEFAULTS = {
     "mail.tls": "false",
     "mail.ssl": "false",
     "mail.default_sender": "orderflow <orders@localhost>",
-    # Tuning of the background sender (adapters/mail/sender.py): how often it
+    # Tuning of the background sender (adapters/zodb/mail_sender.py): how often it
     # looks for mail queued by other processes and for retries falling due,
     # and the first wait after a temporary failure (doubling up to an hour).
     "orderflow.mail_poll_seconds": "10",

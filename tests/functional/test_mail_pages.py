@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import json
 from pathlib import Path
 
-from orderflow.adapters.mail.outbox import ZodbOutbox
+from orderflow.adapters.zodb.outbox import ZodbOutbox
 from tests.functional.conftest import put_product
 
 # Stripe's example checkout.session, copied from shared/stripe-fixtures.

@@ -13,13 +13,15 @@ import urllib.request
 import pytest
 import transaction
 
-from orderflow.adapters.mail.outbox import ZodbOutbox
-from orderflow.adapters.mail.setup import mail_sender
+from orderflow.adapters.zodb.outbox import ZodbOutbox
+from orderflow.mail_setup import mail_sender
 from orderflow.adapters.scripts.common import ScriptEnv
 from orderflow.adapters.scripts.mail import main as mail_main
 from orderflow.adapters.zodb.orders import ZodbOrderRepository
 from orderflow.adapters.zodb.root import app_root
+from orderflow.adapters.web.services import process_service
 from orderflow.app import main
+from orderflow.ports import PaymentGateway
 from tests.conftest import app_settings
 from tests.mailserver import MailServer, html_part, text_part
 from tests.serving import Served
@@ -46,7 +48,7 @@ class MailShop:
             })
         self.app = main({}, **settings)
         self.db = self.app.registry._zodb_databases[""]
-        self.gateway = self.app.registry["orderflow.gateway"]
+        self.gateway = process_service(self.app.registry, PaymentGateway)
         self.served = Served(self.app, threads=8)
         self.origin = self.served.origin
 
@@ -219,7 +221,8 @@ def test_refused_webhook_deliveries_alert_the_staff_once_per_interval(mailshop, 
 
     # Another process (no memory of the first alert) finds the time of the
     # last one in the database and stays quiet too.
-    del mailshop.app.registry["orderflow.refusal_limit"]
+    alerts = mailshop.app.registry["orderflow.webhook_alerts"]
+    alerts.limit = type(alerts.limit)(alerts.limit.interval)
     assert mailshop.request("POST", "/api/payments/webhook", body, {
         "Stripe-Signature": "t=1,v1=forged", "Content-Type": "application/json"})[0] == 400
     mailshop.wait_until_all_sent()

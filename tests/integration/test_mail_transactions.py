@@ -7,7 +7,7 @@ import pytest
 import transaction
 from ZODB.POSException import ConflictError
 
-from orderflow.adapters.mail.outbox import ZodbOutbox
+from orderflow.adapters.zodb.outbox import ZodbOutbox
 from orderflow.adapters.zodb.events import ZodbEventLog
 from orderflow.adapters.zodb.orders import ZodbOrderRepository
 from orderflow.adapters.zodb.root import app_root

@@ -31,6 +31,27 @@ class MailStatus:
     error: str | None = None
 
 
+class TemporaryFailure(Exception):
+    """Try again later: the mail server could not be reached, or answered 4xx."""
+
+
+class PermanentFailure(Exception):
+    """The mail server refused the message for good (5xx)."""
+
+
+class Transport(abc.ABC):
+    @abc.abstractmethod
+    def send(self, message, sender, recipients):
+        """Send one message; a note of recipients refused while others were
+        accepted, or None. Raises TemporaryFailure or PermanentFailure."""
+
+
+class WebhookAlerts(abc.ABC):
+    @abc.abstractmethod
+    def refused(self, reason, now):
+        """A webhook delivery was refused: alert the staff, rate-limited."""
+
+
 class Outbox(abc.ABC):
     @abc.abstractmethod
     def queue(self, notice):

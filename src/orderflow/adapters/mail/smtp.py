@@ -10,13 +10,7 @@ queue (repoze.sendmail), which the ZODB outbox replaces.
 import smtplib
 import ssl as ssl_module
 
-
-class TemporaryFailure(Exception):
-    """Try again later: the server could not be reached, or answered 4xx."""
-
-
-class PermanentFailure(Exception):
-    """The server refused the message for good (5xx)."""
+from ...ports.mail import PermanentFailure, TemporaryFailure, Transport
 
 
 def _reply(code, text):
@@ -25,7 +19,7 @@ def _reply(code, text):
     return f"{code} {text}".strip()
 
 
-class SmtpTransport:
+class SmtpTransport(Transport):
     def __init__(self, host, port=25, username=None, password=None, tls=False,
                  use_ssl=False, timeout=30):
         self.host, self.port = host, int(port)

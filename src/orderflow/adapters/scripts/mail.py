@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 import sys
 
 from ...services.alerts import retry_message
-from ..mail.outbox import ZodbOutbox
-from ..mail.setup import mail_sender
+from ...mail_setup import mail_sender
+from ..zodb.outbox import ZodbOutbox
 from .common import fail, open_env, parser
 
 

@@ -5,7 +5,7 @@ from itertools import islice
 from persistent import Persistent
 
 from ...ports.repositories import OrderRepository, last_changed
-from ..mail.outbox import ZodbOutbox
+from .outbox import ZodbOutbox
 from .indexes import IndexSet
 from .keys import join, newest_first, oldest_first, split
 from .references import index_reference, reference_taken

@@ -47,7 +47,7 @@ class AppRoot(Persistent):
             ("by_email", OOBTree),  # customer email, lower case -> IndexSet of "time order-id"
             ("leases", OOBTree),  # job name -> (holder, expires, round): lease.py
             ("by_reference", IndexTree),  # customer's short reference -> order id
-            # The outbox (adapters/mail/outbox.py).
+            # The outbox (outbox.py).
             ("mail", IndexTree),  # message key -> MailRecord
             ("mail_queue", IndexSet),  # "due-time key", oldest first
             ("mail_failed", IndexSet),  # "time key": failed for good

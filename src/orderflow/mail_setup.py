@@ -1,18 +1,21 @@
-"""Wiring of mail for the composition root: the Outbox port, the renderer,
-the SMTP transport and, unless `orderflow.mail_sender = external`, the
-background sender of this process."""
+"""The composition root's mail part (app.py includes it): the Outbox and
+WebhookAlerts ports, the renderer, the SMTP transport and, unless
+`orderflow.mail_sender = external`, the background sender of this process.
+Here because it joins two adapters (mail renders and sends, zodb keeps the
+outbox), which only a composition root may do."""
 
 import atexit
 from datetime import timedelta
 import logging
 
-from ...ports.mail import Outbox
-from ...settings import as_bool, staff_emails
-from ..zodb.services import per_request
-from .outbox import ZodbOutbox
-from .render import Renderer
-from .sender import BackgroundSender, MailSender
-from .smtp import SmtpTransport
+from .adapters.mail.render import Renderer
+from .adapters.mail.smtp import SmtpTransport
+from .adapters.zodb.alerts import ZodbWebhookAlerts
+from .adapters.zodb.mail_sender import BackgroundSender, MailSender
+from .adapters.zodb.outbox import ZodbOutbox
+from .adapters.zodb.services import per_request
+from .ports.mail import Outbox, WebhookAlerts
+from .settings import as_bool, staff_emails
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +45,18 @@ def mail_sender(registry, db):
 def includeme(config):
     config.registry["orderflow.mail_renderer"] = renderer(config.get_settings())
     config.register_service_factory(per_request(ZodbOutbox), Outbox)
+    # Made once the database is open (start_background_sender).
+    config.register_service_factory(
+        lambda request: request.registry["orderflow.webhook_alerts"], WebhookAlerts)
 
 
 def start_background_sender(registry, db, console=False):
     """In an app process with `orderflow.mail = smtp` and the default sender;
     never in a console script (it would stop mid-send when the script ends)."""
     settings = registry.settings
+    registry["orderflow.webhook_alerts"] = ZodbWebhookAlerts(
+        db, int(settings["orderflow.alert_interval_minutes"]),
+        enabled=bool(staff_emails(settings)))
     sender = mail_sender(registry, db)
     if sender is None or console or settings["orderflow.mail_sender"] == "external":
         return None

@@ -12,12 +12,10 @@ import logging
 import threading
 import time
 
-from pyramid_zodbconn import get_connection
-
+from ...ports.mail import WebhookAlerts
 from ...services.alerts import alert_webhook_refused
-from ...settings import staff_emails
-from ..zodb.root import app_root, run_in_transaction
 from .outbox import ZodbOutbox
+from .root import app_root, run_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -39,24 +37,25 @@ class ProcessLimit:
             return True
 
 
-def alert_refused_webhook(request, reason):
-    settings = request.registry.settings
-    if not staff_emails(settings):
-        return  # nobody to tell
-    minutes = int(settings["orderflow.alert_interval_minutes"])
-    limit = request.registry.get("orderflow.refusal_limit")
-    if limit is None:
-        limit = request.registry["orderflow.refusal_limit"] = ProcessLimit(60 * minutes)
-    if not limit.allow():
-        return
-    now = request.now
+class ZodbWebhookAlerts(WebhookAlerts):
+    """One per process (the composition root makes it); does nothing when
+    no staff address is configured."""
 
-    def work(connection):
-        return alert_webhook_refused(ZodbOutbox(app_root(connection)), reason, now,
-                                     timedelta(minutes=minutes))
+    def __init__(self, db, interval_minutes, enabled=True):
+        self.db, self.enabled = db, enabled
+        self.interval = timedelta(minutes=interval_minutes)
+        self.limit = ProcessLimit(60 * interval_minutes)
 
-    try:
-        run_in_transaction(get_connection(request).db(), work, attempts=3)
-    except Exception:
-        # The refusal is answered whatever happens to its alert.
-        log.exception("could not queue the refused-webhook alert")
+    def refused(self, reason, now):
+        if not self.enabled or not self.limit.allow():
+            return
+
+        def work(connection):
+            return alert_webhook_refused(ZodbOutbox(app_root(connection)), reason, now,
+                                         self.interval)
+
+        try:
+            run_in_transaction(self.db, work, attempts=3)
+        except Exception:
+            # The refusal is answered whatever happens to its alert.
+            log.exception("could not queue the refused-webhook alert")

@@ -22,7 +22,7 @@ import threading
 from persistent import Persistent
 
 from ...ports.mail import FAILED, QUEUED, SENDING, SENT, MailStatus, Outbox
-from ..zodb.keys import join, micros, newest_first, split
+from .keys import join, micros, newest_first, split
 
 # The events of this process's background senders: each is set after a
 # commit that queued mail, so the sender wakes at once.
@@ -123,7 +123,7 @@ class ZodbOutbox(Outbox):
         self.root.mail_alerts[kind] = now
         return True
 
-    # -- the sender's side (adapters/mail/sender.py) -------------------------
+    # -- the sender's side (mail_sender.py) ------------------------------------
 
     def due(self, now, limit=100):
         """Keys of messages due by `now`, the oldest first."""

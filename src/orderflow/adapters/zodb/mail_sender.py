@@ -15,9 +15,9 @@ import threading
 import transaction
 from ZODB.POSException import ConflictError
 
-from ..zodb.root import app_root, retrying
+from ...ports.mail import PermanentFailure, TemporaryFailure
 from .outbox import ZodbOutbox, listen, unlisten
-from .smtp import PermanentFailure, TemporaryFailure
+from .root import app_root, retrying
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,9 @@ def utcnow():
 
 
 class MailSender:
+    """Sends through a `Transport` port what a renderer (adapters/mail/render.py,
+    given by the composition root) makes of each notice."""
+
     def __init__(self, db, transport, renderer, clock=utcnow, first_wait=FIRST_WAIT):
         self.db, self.transport, self.renderer = db, transport, renderer
         self.clock, self.first_wait = clock, first_wait
