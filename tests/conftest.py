@@ -32,5 +32,5 @@ def app_settings(tmp_path, **overrides):
 def _clean_environment(monkeypatch):
     # The environment overrides the ini: keep a developer's shell out of tests.
     for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "PUBLIC_ORIGIN",
-                 "ORDERFLOW_SESSION_SECRET", "ORDERFLOW_ZODB_URI"):
+                 "ORDERFLOW_SESSION_SECRET", "ORDERFLOW_ZODB_URI", "ORDERFLOW_MAIL_PASSWORD"):
         monkeypatch.delenv(name, raising=False)

@@ -19,6 +19,7 @@ from .adapters.zodb.reconciler import Reconciler
 from .adapters.zodb.root import app_root, run_in_transaction
 from .adapters.zodb.services import database, start_group_commit
 from .adapters.zodb.warm import warm
+from .mail_setup import start_background_sender
 from .ports import PaymentGateway
 from .ports.deliveries import DuplicateNotes
 from .ports.users import PasswordHasher
@@ -74,10 +75,13 @@ def main(global_config, **settings):
             session_ttl_seconds=60 * int(settings["orderflow.session_ttl_minutes"]),
         ), CheckoutSettings)
         config.include(".adapters.zodb.services")
+        config.include(".mail_setup")
         config.include(".adapters.web")
         if settings["orderflow.gateway"] == "fake":
-            # Plays Stripe's hosted checkout; never mounted in production.
+            # Plays Stripe's hosted checkout and shows the outbox (/dev/mail);
+            # never mounted in production.
             config.include(".adapters.fake.web")
+            config.include(".adapters.fake.mail")
         app = config.make_wsgi_app()
     db = database(config.registry)
     close_at_exit(db)
@@ -90,6 +94,8 @@ def main(global_config, **settings):
         seed_catalog(db)
     warm(db, warm_connections)
     start_reconciler(config.registry, db, gateway, settings)
+    start_background_sender(config.registry, db,
+                            console=as_bool((global_config or {}).get("orderflow.console")))
     log.info("orderflow started with the %s gateway", settings["orderflow.gateway"])
     return app
 

@@ -13,6 +13,7 @@ ENVIRONMENT = {
     "PUBLIC_ORIGIN": "orderflow.public_origin",
     "ORDERFLOW_SESSION_SECRET": "orderflow.session_secret",
     "ORDERFLOW_ZODB_URI": "zodbconn.uri",
+    "ORDERFLOW_MAIL_PASSWORD": "mail.password",
 }
 
 REQUIRED_FOR_STRIPE = {
@@ -47,6 +48,25 @@ DEFAULTS = {
     # Proxies whose X-Forwarded-For is believed: addresses or CIDRs,
     # comma-separated. Empty: REMOTE_ADDR is the client.
     "orderflow.trusted_proxies": "",
+    # Mail (SPEC §9, adapters/mail/). `outbox` keeps every message in the
+    # database only; production.ini says `smtp`.
+    "orderflow.mail": "outbox",
+    "orderflow.mail_sender": "app",  # or "external": orderflow-mail INI send
+    "orderflow.staff_emails": "",
+    "orderflow.alert_interval_minutes": "60",
+    "orderflow.locale": "en",
+    "mail.host": "",
+    "mail.port": "25",
+    "mail.username": "",
+    "mail.password": "",
+    "mail.tls": "false",
+    "mail.ssl": "false",
+    "mail.default_sender": "orderflow <orders@localhost>",
+    # Tuning of the background sender (adapters/zodb/mail_sender.py): how often it
+    # looks for mail queued by other processes and for retries falling due,
+    # and the first wait after a temporary failure (doubling up to an hour).
+    "orderflow.mail_poll_seconds": "10",
+    "orderflow.mail_retry_seconds": "30",
 }
 
 
@@ -83,11 +103,38 @@ def resolve(settings, environ=None):
     for key in ("orderflow.rate_limit.checkout", "orderflow.rate_limit.login"):
         parse_rate(merged[key], key)
     trusted_networks(merged["orderflow.trusted_proxies"])
+    _check_mail(merged)
     if not merged.get("orderflow.webhook_secret"):
         raise ConfigurationError("no webhook secret: set STRIPE_WEBHOOK_SECRET")
     if not merged.get("zodbconn.uri"):
         raise ConfigurationError("no database: set zodbconn.uri or ORDERFLOW_ZODB_URI")
     return merged
+
+
+def _check_mail(settings):
+    mode = settings["orderflow.mail"]
+    if mode not in ("smtp", "outbox"):
+        raise ConfigurationError(f"orderflow.mail must be 'smtp' or 'outbox', not {mode!r}")
+    sender = settings["orderflow.mail_sender"]
+    if sender not in ("app", "external"):
+        raise ConfigurationError(
+            f"orderflow.mail_sender must be 'app' or 'external', not {sender!r}")
+    if mode == "smtp" and not settings["mail.host"].strip():
+        raise ConfigurationError("orderflow.mail = smtp needs mail.host (the SMTP server)")
+    if as_bool(settings["mail.tls"]) and as_bool(settings["mail.ssl"]):
+        raise ConfigurationError("mail.tls (STARTTLS) and mail.ssl exclude each other")
+    _check_int(settings, "mail.port", 1, 65535)
+    _check_int(settings, "orderflow.alert_interval_minutes", 1, 10080)
+    for key in ("orderflow.mail_poll_seconds", "orderflow.mail_retry_seconds"):
+        try:
+            if not 0 < float(settings[key]) <= 3600:
+                raise ValueError
+        except (TypeError, ValueError):
+            raise ConfigurationError(f"{key} must be a number of seconds up to 3600") from None
+
+
+def staff_emails(settings):
+    return tuple(a.strip() for a in settings["orderflow.staff_emails"].split(",") if a.strip())
 
 
 def _check_int(settings, key, low, high):

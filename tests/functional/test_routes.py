@@ -15,9 +15,12 @@ def where_added(route):
     return Path(route.action_info.file).relative_to(Path(__file__).parents[2] / "src")
 
 
-def test_every_route_is_added_in_routes_py_except_the_fakes_development_page(shop):
+def test_every_route_is_added_in_routes_py_except_the_fakes_development_pages(shop):
     places = {name: where_added(route).as_posix() for name, route in routes(shop).items()}
     assert places.pop("dev.checkout") == "orderflow/adapters/fake/web.py"
+    # The development outbox (/dev/mail), mounted with the fake gateway too.
+    assert places.pop("dev.mail") == places.pop("dev.mail_message") == \
+        "orderflow/adapters/fake/mail.py"
     assert set(places.values()) == {"orderflow/adapters/web/routes.py"}
     assert {"api.webhook", "shop.cart", "admin.events"} <= set(places)
 

@@ -21,6 +21,7 @@ from tests.functional.conftest import add_admin_user, admin_login
 SAMPLES = {
     "order_id": "order", "session_id": "session", "product_id": "ceramic-mug",
     "subpath": ("style.css",),
+    "key": "ord_none:payment_received",  # /dev/mail/{key}
 }
 QUERIES = {"shop.success": {"session_id": "session"}, "shop.cancel": {"order_id": "order"}}
 

@@ -23,6 +23,8 @@ class InMemoryOrderRepository(OrderRepository):
         self._by_session = {}
         self._by_intent = {}
         self.saves = 0
+        # The notices queued by `save`, one per key, as the ZODB outbox keeps them.
+        self.outbox = {}
         for order in orders:
             self.add(order)
 
@@ -39,6 +41,8 @@ class InMemoryOrderRepository(OrderRepository):
         if order.id not in self._orders:
             raise KeyError(f"order {order.id} was never added")
         self.saves += 1
+        for notice in order.take_notices():
+            self.outbox.setdefault(notice.key, notice)
         self._store(order)
 
     def by_session(self, session_id):

@@ -10,6 +10,7 @@ from orderflow.domain.disputes import DisputeNews
 from orderflow.domain.refunds import RefundNews, RefundStatus, status_for
 from orderflow.domain.errors import Refused
 from orderflow.domain.events import EventKind, GatewayEvent, Source
+from orderflow.domain.notices import Kind
 from orderflow.domain.order import CheckoutSession, Status, build_order
 from orderflow.services import apply_gateway_event
 
@@ -23,8 +24,8 @@ SESSIONS = ("cs_1", "cs_2", "cs_3")
 UNPAID = (Status.PENDING, Status.FAILED, Status.CANCELLED, Status.EXPIRED)
 
 
-def new_order():
-    order = build_order("ord_1", [(MUG, 2)], None, T0, cart_id="cart_1")
+def new_order(email=None):
+    order = build_order("ord_1", [(MUG, 2)], email, T0, cart_id="cart_1")
     order.attach_session(CheckoutSession("cs_1", 1, T0), T0)
     return order
 
@@ -170,6 +171,21 @@ def test_once_paid_at_most_one_payment_is_the_order_payment(sequence):
         assert order.payment.payment_intent is None or order.payment.payment_intent not in intents
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps())
+def test_any_sequence_of_gateway_news_announces_at_most_one_paid_message(sequence):
+    order = run(new_order(email="a@example.com"), sequence)
+    notices = order.take_notices()
+    assert len([n for n in notices if n.kind == Kind.PAYMENT_RECEIVED]) <= 1
+    # A fact announced again (processing of one session, after a failure
+    # that named no session) has the same key: the outbox keeps one message.
+    by_key = {}
+    for notice in notices:
+        assert by_key.setdefault(notice.key, notice.kind) == notice.kind
+    if any(h.to_status == Status.PAID and h.from_status in UNPAID for h in order.history):
+        assert [n.kind for n in notices].count(Kind.PAYMENT_RECEIVED) == 1
+
+
 # -- through the services layer ------------------------------------------------
 
 @st.composite
@@ -186,7 +202,7 @@ def webhook_events(draw):
 
 def deliver(sequence):
     orders, log, carts = InMemoryOrderRepository(), InMemoryEventLog(), InMemoryCarts()
-    order = new_order()
+    order = new_order(email="a@example.com")
     order.attach_session(CheckoutSession("cs_2", 2, T0), T0, Source.RETRY)
     order.attach_session(CheckoutSession("cs_3", 3, T0), T0, Source.RETRY)
     orders.add(order)
@@ -202,5 +218,7 @@ def test_delivering_every_event_twice_gives_the_same_order_as_delivering_it_once
     twice, twice_log, outcomes = deliver(list(sequence) + list(sequence))
     assert twice.get("ord_1") == once.get("ord_1")
     assert twice_log.records == once_log.records
+    assert twice.outbox == once.outbox
+    assert [n.kind for n in twice.outbox.values()].count(Kind.PAYMENT_RECEIVED) <= 1
     assert all(o.duplicate and o.outcome == "duplicate" for o in outcomes[len(sequence):])
     assert not any(o.duplicate for o in outcomes[:len(sequence)])

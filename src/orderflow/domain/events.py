@@ -6,6 +6,7 @@ these before any rule sees them, so no gateway type crosses a port.
 
 from dataclasses import dataclass
 
+from .customer import CustomerDetails
 from .order_parts import SessionStatus
 
 
@@ -77,6 +78,8 @@ class GatewayEvent:
     refunds: tuple = ()
     # disputes.DisputeNews for charge.dispute.* events.
     dispute: object = None
+    # A completed session's customer_details, when the gateway sent them.
+    customer: CustomerDetails | None = None
 
 
 ASYNC_FAILURE_CODE = "async_payment_failed"
@@ -113,6 +116,7 @@ class SessionState:
     currency: str | None = None
     payment_intent: str | None = None
     url: str | None = None
+    customer: CustomerDetails | None = None
 
     @property
     def completed_with_payment(self):
@@ -143,5 +147,6 @@ class SessionState:
             payment_intent=self.payment_intent,
             amount=self.amount_total,
             currency=self.currency,
+            customer=self.customer,
             **failure,
         )

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from . import disputes, refunds
+from .customer import CustomerDetails
 from .events import EventKind, GatewayEvent, Source
 from .failures import payment_failed, session_expired
 from .money import Money
+from .notices import announce, before as state_before
 from .order_parts import (  # noqa: F401  (re-exported: the order's vocabulary)
     AdminAction, CheckoutSession, CustomerView, Failure, HistoryEntry, OrderItem, Outcome,
     Payment, SessionStatus, Status, new_order_id, shown_reference, unique_reference,
@@ -54,6 +56,9 @@ class Order(OrderQuestions):
     # The customer's short reference (SPEC §11). Orders stored before it
     # existed have none: the class default, and the pages show their id.
     reference: str | None = None
+    # What the customer gave at the gateway (SPEC §8). A class default, so
+    # orders stored before this field existed load with none.
+    customer: CustomerDetails | None = None
 
     # -- reading -----------------------------------------------------------
 
@@ -138,9 +143,16 @@ class Order(OrderQuestions):
         self.mark_session(self.session_id, SessionStatus.EXPIRED)
         return self._record(now, source, None, "order.cancel", before, True, "cancelled", actor)
 
+    def take_notices(self):
+        """The notices announced since the last call (domain/notices.py); the
+        repository's `save` queues them in the order's own transaction. Kept
+        outside the dataclass fields: they are never part of the stored order."""
+        return self.__dict__.pop("_notices", [])
+
     def apply(self, event: GatewayEvent, source, now):
         """Apply one gateway event; always leaves a line in the history."""
         before = self.status
+        was = state_before(self)
         rule = {
             EventKind.PAYMENT_SUCCEEDED: payment_succeeded,
             EventKind.PAYMENT_PROCESSING: payment_processing,
@@ -160,6 +172,8 @@ class Order(OrderQuestions):
             # News learnt by asking the gateway (a landing page reloaded, a
             # reconciliation pass) that changes nothing leaves no trace.
             return Outcome(False, before, self.status, note)
+        if applied:
+            self.__dict__.setdefault("_notices", []).extend(announce(was, self, event, now))
         return self._record(now, source, event.id, event.type, before, applied, note)
 
     # -- for the rules -----------------------------------------------------
@@ -177,6 +191,16 @@ class Order(OrderQuestions):
         """False only when both intents are known and differ."""
         return not (event.payment_intent and self.payment.payment_intent
                     and event.payment_intent != self.payment.payment_intent)
+
+    def keep_customer(self, event):
+        """SPEC §8: the details given at the gateway are kept; the email typed
+        at checkout stays the order's, otherwise the gateway's becomes it.
+        Only for this order's own payment, not for a duplicate's."""
+        if not event.customer or self.status in Status.SETTLED:
+            return
+        self.customer = event.customer
+        if not self.email and event.customer.email:
+            self.email = event.customer.email
 
     def stop_awaiting(self):
         self.awaiting_payment = False

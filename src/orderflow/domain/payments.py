@@ -10,6 +10,7 @@ from .order_parts import Payment, SessionStatus, Status
 def payment_succeeded(order, event, now):
     if order.known_payment(event):
         return False, "ignored: this payment is already recorded"
+    order.keep_customer(event)
     order.mark_session(event.session_id, SessionStatus.COMPLETE)
     payment = Payment(
         amount_received=event.amount if event.amount is not None else 0,
@@ -48,6 +49,7 @@ def payment_processing(order, event, now):
         # failed; a late `completed` webhook says the same.
         return False, "ignored: the payment of this session failed already"
     order.mark_session(event.session_id, SessionStatus.COMPLETE)
+    order.keep_customer(event)
     order.status = Status.PENDING
     order.awaiting_payment = True
     order.awaiting_intent = event.payment_intent

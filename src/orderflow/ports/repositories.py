@@ -22,7 +22,9 @@ class OrderRepository(abc.ABC):
     @abc.abstractmethod
     def save(self, order):
         """Store the changes made to an order got from this repository,
-        indexing any new session or payment intent and its status."""
+        indexing any new session or payment intent and its status, and queue
+        the messages its changes announced (`Order.take_notices`) in the
+        same transaction (ports/mail.py)."""
 
     @abc.abstractmethod
     def by_session(self, session_id):

@@ -115,14 +115,19 @@ class FakeGateway(FakeRefunds, PaymentGateway):
 
     # -- what a customer or Stripe does (each returns signed deliveries) ---
 
-    def pay(self, session_id, amount=None):
-        """The card is charged: `checkout.session.completed`, paid."""
+    def pay(self, session_id, amount=None, customer=None):
+        """The card is charged: `checkout.session.completed`, paid.
+
+        `customer` ({"email", "name", "country"}) is what the customer typed
+        on the checkout page; by default the email the session was made with.
+        """
         with self._lock:
             session = self._open(session_id)
             if amount is not None:
                 session["amount_total"] = amount
             self._charge(session)
-            session.update(status="complete", payment_status="paid", url=None)
+            session.update(status="complete", payment_status="paid", url=None,
+                           customer_details=self._details(session, customer))
             return [self._deliver("checkout.session.completed", session)]
 
     def decline(self, session_id, code="card_declined", decline_code="generic_decline",
@@ -137,12 +142,13 @@ class FakeGateway(FakeRefunds, PaymentGateway):
             })
             return [self._deliver("payment_intent.payment_failed", intent)]
 
-    def pay_async(self, session_id):
+    def pay_async(self, session_id, customer=None):
         """A bank transfer was started: completed but unpaid."""
         with self._lock:
             session = self._open(session_id)
             self._intent(session)["status"] = "processing"
-            session.update(status="complete", payment_status="unpaid", url=None)
+            session.update(status="complete", payment_status="unpaid", url=None,
+                           customer_details=self._details(session, customer))
             return [self._deliver("checkout.session.completed", session)]
 
     def settle_async(self, session_id, succeeded=True):
@@ -219,6 +225,20 @@ class FakeGateway(FakeRefunds, PaymentGateway):
         if session["payment_intent"] is not None:
             expanded["payment_intent"] = dict(self.intents[session["payment_intent"]])
         return events.session_state(expanded)
+
+    @staticmethod
+    def _details(session, customer):
+        """`customer_details` shaped as Stripe's (shared/stripe-fixtures)."""
+        customer = customer or {}
+        return {
+            "address": {"city": None, "country": customer.get("country"), "line1": None,
+                        "line2": None, "postal_code": None, "state": None},
+            "email": customer.get("email", session["customer_email"]),
+            "name": customer.get("name"),
+            "phone": None,
+            "tax_exempt": "none",
+            "tax_ids": [],
+        }
 
     def _intent(self, session):
         if session["payment_intent"] is None:

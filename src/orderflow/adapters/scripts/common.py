@@ -33,7 +33,9 @@ class ScriptEnv:
 
         setup_logging(ini)
         try:
-            env = bootstrap(ini)
+            # A script's app sends no mail in the background: the script would
+            # end mid-send (orderflow-mail INI send sends, in the foreground).
+            env = bootstrap(ini, options={"orderflow.console": "true"})
         except ConfigurationError as error:
             sys.exit(f"error: {error}")
         except LockError:

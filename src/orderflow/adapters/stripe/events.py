@@ -13,6 +13,7 @@ import time
 
 import stripe
 
+from ...domain.customer import CustomerDetails
 from ...domain.errors import InvalidWebhook
 from . import refund_events
 from ...domain.events import (
@@ -125,6 +126,25 @@ def _metadata_order(obj):
     return _id(obj.get("client_reference_id"))
 
 
+def _text(value, limit=320):
+    """A short text field, or None: names and emails come from the customer."""
+    if not isinstance(value, str):
+        return None
+    return value.strip()[:limit] or None
+
+
+def _customer(obj):
+    """The session's `customer_details` (SPEC §8), or None when it has none."""
+    details = obj.get("customer_details")
+    if not isinstance(details, dict):
+        return None
+    address = details.get("address")
+    country = _text(address.get("country"), 2) if isinstance(address, dict) else None
+    customer = CustomerDetails(email=_text(details.get("email")),
+                               name=_text(details.get("name"), 200), country=country)
+    return customer or None
+
+
 def _session_fields(f):
     f.kind("checkout.session")
     return dict(
@@ -133,6 +153,7 @@ def _session_fields(f):
         payment_intent=f.reference("payment_intent"),
         amount=f.count("amount_total"),
         currency=f.currency("currency"),
+        customer=_customer(f.obj),
     )
 
 
@@ -233,4 +254,5 @@ def session_state(obj):
         currency=obj.get("currency"),
         payment_intent=_id(obj.get("payment_intent")),
         url=obj.get("url"),
+        customer=_customer(obj),
     )

@@ -19,6 +19,7 @@ from ...domain.errors import (
     GatewayError, InvalidWebhook, NotFound, Refused, ValidationFailed,
 )
 from ...ports.errors import StorageBusy, StorageUnavailable
+from ...ports.mail import WebhookAlerts
 from .routes import allowed_methods
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ def validation_failed(exc, request):
 @exception_view_config(InvalidWebhook, path_info=API)
 def invalid_webhook(exc, request):
     log.warning("webhook refused: %s", exc.message)
+    request.find_service(WebhookAlerts).refused(exc.message, request.now)
     return json_error(request, 400, "invalid_webhook", exc.message)
 
 

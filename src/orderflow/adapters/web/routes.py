@@ -6,7 +6,8 @@ One exception: the development checkout page (`dev.checkout`) is added by
 adapters/fake/web.py's includeme, which the composition root includes only
 with the fake gateway: its path must be the one the fake gateway hands out
 as the session's URL (fake.gateway.HOSTED_PATH), and the web adapter does
-not import the fake.
+not import the fake. So are the development outbox pages (`dev.mail`,
+`dev.mail_message`, adapters/fake/mail.py): development only, like it.
 """
 
 
@@ -46,6 +47,7 @@ def includeme(config):
     config.add_route("admin.order_refund_confirm", "/admin/orders/{order_id}/refund/confirm")
     config.add_route("admin.order_refund", "/admin/orders/{order_id}/refund")
     config.add_route("admin.audit", "/admin/audit")
+    config.add_route("admin.order_mail_retry", "/admin/orders/{order_id}/mail/retry")
     config.add_route("admin.events", "/admin/events")
     config.add_route("admin.products", "/admin/products")
     config.add_route("admin.product_new", "/admin/products/new")

@@ -5,6 +5,7 @@ from itertools import islice
 from persistent import Persistent
 
 from ...ports.repositories import OrderRepository, last_changed
+from .outbox import ZodbOutbox
 from .indexes import IndexSet
 from .keys import join, newest_first, oldest_first, split
 from .references import index_reference, reference_taken
@@ -34,6 +35,9 @@ class OrderRecord(Persistent):
     # Its key in `unsettled`, None when it has none. Records stored before
     # the index existed get theirs from evolve step 2 (evolve.py).
     indexed_change = None
+    # The email already in by_email. Orders stored before this attribute
+    # existed had theirs indexed when added; indexing it again is a no-op.
+    indexed_email = None
 
     def __init__(self, order):
         self.order = order
@@ -51,10 +55,6 @@ class ZodbOrderRepository(OrderRepository):
         self.root.orders[order.id] = record
         self.root.by_created.add(join(newest_first(order.date_created), order.id))
         self.root.order_count.change(1)
-        if order.email:
-            # An order's email never changes: indexed once, when it is added.
-            self.root.by_email.setdefault(order.email.lower(), IndexSet()).add(
-                join(newest_first(order.date_created), order.id))
         index_reference(self.root, order)
         self._index(record)
 
@@ -69,6 +69,8 @@ class ZodbOrderRepository(OrderRepository):
         # The order is a plain object inside the record: tell ZODB it changed.
         record._p_changed = True
         self._index(record)
+        # The messages its change announced, in this same transaction.
+        ZodbOutbox(self.root).queue_all(order.take_notices())
 
     def by_session(self, session_id):
         return self._via(self.root.by_session, session_id)
@@ -94,6 +96,13 @@ class ZodbOrderRepository(OrderRepository):
 
     def _index(self, record):
         order = record.order
+        if order.email and record.indexed_email != order.email.lower():
+            # Typed at checkout (indexed when added), or given at the gateway
+            # when the shop had none (SPEC §8); an order's email never changes
+            # after that.
+            record.indexed_email = order.email.lower()
+            self.root.by_email.setdefault(record.indexed_email, IndexSet()).add(
+                join(newest_first(order.date_created), order.id))
         sessions = tuple(session.id for session in order.sessions)
         intents = tuple(order.payment_intents())
         if sessions + intents != record.indexed_refs:

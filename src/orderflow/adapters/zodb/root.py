@@ -48,6 +48,12 @@ class AppRoot(Persistent):
             ("leases", OOBTree),  # job name -> (holder, expires, round): lease.py
             ("by_reference", IndexTree),  # customer's short reference -> order id
             ("audit", IndexTree),  # "time nonce" -> (admin, action, what, note): audit.py
+            # The outbox (outbox.py).
+            ("mail", IndexTree),  # message key -> MailRecord
+            ("mail_queue", IndexSet),  # "due-time key", oldest first
+            ("mail_failed", IndexSet),  # "time key": failed for good
+            ("mail_by_time", IndexSet),  # "time key": every message
+            ("mail_alerts", OOBTree),  # alert kind -> when the last was queued
         ):
             if getattr(self, name, None) is None:
                 setattr(self, name, factory())

@@ -16,6 +16,7 @@ from ..forms import text
 from ..money import money_text
 from .export import ClosingChunks
 from .helpers import REASONS, page, refund_choices
+from .mail import order_mail
 from .security import PERMISSION
 
 PAGE_SIZE = 25
@@ -83,6 +84,7 @@ def detail_values(request, order, error=None, refund_error=None, refund_form=Non
         reasons=REASONS, refund_error=refund_error, refund_form=refund_form or {},
         refunds=[(p, r) for p in (order.payment, *order.duplicate_payments) if p
                  for r in p.refunds],
+        mail=order_mail(request, order.id),
     )
 
 

@@ -1,0 +1,1 @@
+"""Mail: the outbox in ZODB, its rendering, SMTP sending and the sender loop."""
