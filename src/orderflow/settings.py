@@ -39,6 +39,8 @@ DEFAULTS = {
     # Scheduled reconciliation (adapters/zodb/reconciler.py); 0 turns it off.
     "orderflow.reconcile_every_minutes": "10",
     "orderflow.reconcile_after_minutes": "15",
+    # Raw webhook payloads are kept this long (orderflow-prune-events).
+    "orderflow.event_retention_days": "90",
     # Per client address and per process (docs/deployment.md): "N/S" allows
     # N requests in any S seconds; "off" turns the limit off. A person
     # checks out a few times an hour; twenty a minute leaves room for
@@ -97,6 +99,7 @@ def resolve(settings, environ=None):
     _check_int(merged, "orderflow.session_ttl_minutes", 30, 1440)  # Stripe's limits
     _check_int(merged, "orderflow.webhook_tolerance", 1, 3600)  # 0 would disable the check
     _check_int(merged, "orderflow.warm_connections", 0, 64)
+    _check_int(merged, "orderflow.event_retention_days", 1, 36500)
     # Minutes, fractions allowed (the tests run rounds a second apart).
     _check_minutes(merged, "orderflow.reconcile_every_minutes")
     _check_minutes(merged, "orderflow.reconcile_after_minutes")

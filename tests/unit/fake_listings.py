@@ -8,7 +8,7 @@ bound, and rows stored after a page was shown never shift the next one.
 from datetime import datetime, timedelta, timezone
 
 from orderflow.domain.order import Status
-from orderflow.ports.listings import EventListing, OrderListing, Page, walk_pages
+from orderflow.ports.listings import EventListing, OrderListing, Page, RecentEvents, walk_pages
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -75,6 +75,16 @@ class InMemoryOrderListing(OrderListing):
 class InMemoryEventListing(EventListing):
     def __init__(self, events):
         self.events = events  # an InMemoryEventLog
+
+    def recent(self, since, limit=20000):
+        records = sorted(self.events.records.values(),
+                         key=lambda r: r.received_at, reverse=True)
+        last = records[0].received_at if records else None
+        within = [r for r in records if r.received_at >= since]
+        counts = {}
+        for r in within[:limit]:
+            counts[r.outcome] = counts.get(r.outcome, 0) + 1
+        return RecentEvents(last, counts, complete=len(within) <= limit)
 
     def page(self, outcome=None, type=None, cursor=None, limit=50):
         # Repeat deliveries are not in the event log (ports/deliveries.py).

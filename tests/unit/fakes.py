@@ -7,6 +7,7 @@ and forgets `save` loses the change here exactly as it would in a database.
 """
 
 import copy
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from orderflow.ports.audit import AuditLog
@@ -83,17 +84,34 @@ class InMemoryOrderRepository(OrderRepository):
 class InMemoryEventLog(EventLog):
     def __init__(self):
         self.records = {}
+        self.payloads = {}
 
     def seen(self, event_id):
         return isinstance(event_id, str) and event_id in self.records
 
-    def record(self, record):
+    def record(self, record, payload=None):
         if record.event_id in self.records:
             raise KeyError(f"event {record.event_id} recorded twice")
         self.records[record.event_id] = record
+        if payload is not None:
+            self.payloads[record.event_id] = bytes(payload)
 
     def get(self, event_id):
         return self.records.get(event_id) if isinstance(event_id, str) else None
+
+    def payload(self, event_id):
+        return self.payloads.get(event_id) if isinstance(event_id, str) else None
+
+    def amend(self, record):
+        old = self.records[record.event_id]
+        self.records[record.event_id] = replace(record, received_at=old.received_at)
+
+    def prune_payloads(self, before, limit):
+        old = sorted((self.records[i].received_at, i) for i in self.payloads
+                     if self.records[i].received_at < before)[:limit]
+        for _, event_id in old:
+            del self.payloads[event_id]
+        return len(old)
 
 
 class InMemoryCatalog(Catalog):

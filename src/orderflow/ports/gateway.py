@@ -43,6 +43,13 @@ class PaymentGateway(abc.ABC):
         """
 
     @abc.abstractmethod
+    def translate_stored(self, body: bytes):
+        """Translate a body that `parse_webhook` verified before (a stored
+        raw event) into a GatewayEvent by today's rules, without a signature.
+        Raises InvalidWebhook if it is not a gateway event.
+        """
+
+    @abc.abstractmethod
     def refund(self, payment_intent, amount, reason, idempotency_key, order_id=None):
         """Refund `amount` (minor units) of the payment `payment_intent`.
 

@@ -2,6 +2,7 @@
 
 import abc
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,17 @@ class OrderListing(abc.ABC):
         counters (never a scan)."""
 
 
+@dataclass(frozen=True)
+class RecentEvents:
+    """What the webhook health panel shows of the stored events."""
+
+    last_received_at: datetime | None  # the latest event ever recorded
+    counts: dict  # outcome -> events received since `since`
+    # False when the walk stopped at its bound before reaching `since`:
+    # the counts are then of the latest events only.
+    complete: bool
+
+
 def walk_pages(listing, status=None, query=None, batch=500, between_pages=None):
     """Every order of a listing (or of a search), page by page, newest first.
 
@@ -68,6 +80,11 @@ def walk_pages(listing, status=None, query=None, batch=500, between_pages=None):
 
 
 class EventListing(abc.ABC):
+    @abc.abstractmethod
+    def recent(self, since: datetime, limit=20000):
+        """RecentEvents of the events received at or after `since` (their
+        outcome now), walking at most `limit` entries of the time index."""
+
     @abc.abstractmethod
     def page(self, outcome=None, type=None, cursor=None, limit=50):
         """Received events newest first, optionally of one outcome and type,

@@ -65,8 +65,10 @@ class EventLog(abc.ABC):
         """True if this event id was processed before (never for an id that is not text)."""
 
     @abc.abstractmethod
-    def record(self, record: EventRecord):
-        """Remember a processed event, in the same transaction as its effect.
+    def record(self, record: EventRecord, payload: bytes | None = None):
+        """Remember a processed event, in the same transaction as its effect,
+        with the verified body it came in (`payload`, the bytes as received),
+        kept for the retention period (`prune_payloads`).
 
         KeyError if its id was recorded before: the caller asks `seen` first.
         """
@@ -74,6 +76,22 @@ class EventLog(abc.ABC):
     @abc.abstractmethod
     def get(self, event_id):
         """The EventRecord of a processed event, or None."""
+
+    @abc.abstractmethod
+    def payload(self, event_id):
+        """The bytes an event came in, or None (unknown, or pruned)."""
+
+    @abc.abstractmethod
+    def amend(self, record: EventRecord):
+        """Replace the record of an event recorded before (its outcome after
+        "apply again"); its time and payload stay. KeyError if unknown.
+        Two amendments of one event at once conflict: one of them retries."""
+
+    @abc.abstractmethod
+    def prune_payloads(self, before: datetime, limit):
+        """Drop at most `limit` payloads of events received before `before`,
+        oldest first; the records stay (an event id is never forgotten).
+        Returns how many were dropped: fewer than `limit` means none is left."""
 
 
 class Catalog(abc.ABC):

@@ -7,8 +7,9 @@ from ..ports.listings import Page
 from .payments import apply_gateway_event
 
 
-def receive_event(commit, duplicates, event, now):
+def receive_event(commit, duplicates, event, now, payload=None):
     """Apply a verified gateway event through the shared commit; its EventOutcome.
+    `payload`, the bytes it came in, is kept with it (SPEC §10, raw events).
 
     A repeat delivery changes nothing and is noted in `duplicates`, which
     keeps it away from the order storage (SPEC §3.3). It is noted only once
@@ -16,7 +17,8 @@ def receive_event(commit, duplicates, event, now):
     noted then, if it turns out to be a repeat.
     """
     outcome = commit.run(
-        lambda orders, events, carts: apply_gateway_event(orders, events, event, now, carts=carts))
+        lambda orders, events, carts: apply_gateway_event(orders, events, event, now, carts=carts,
+                                                      payload=payload))
     if outcome.duplicate:
         duplicates.note(RepeatDelivery(event.id, event.type, now))
     return outcome

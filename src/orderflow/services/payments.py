@@ -44,8 +44,10 @@ def _apply(orders, order, event, source, now, carts):
     return result
 
 
-def apply_gateway_event(orders, events, event, now, source=Source.WEBHOOK, carts=None):
-    """Apply a verified event exactly once.
+def apply_gateway_event(orders, events, event, now, source=Source.WEBHOOK, carts=None,
+                        payload=None):
+    """Apply a verified event exactly once; `payload`, the bytes it came in,
+    is kept with its record (SPEC §10, raw events).
 
     The duplicate check reads the event log and writes nothing. Deliveries of
     one event racing each other all write the order and the log entry; the
@@ -69,7 +71,7 @@ def apply_gateway_event(orders, events, event, now, source=Source.WEBHOOK, carts
     events.record(EventRecord(
         event_id=event.id, type=event.type, outcome=outcome.outcome,
         order_id=outcome.order_id, received_at=now, note=outcome.note,
-    ))
+    ), payload)
     return outcome
 
 

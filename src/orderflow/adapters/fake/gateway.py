@@ -113,6 +113,9 @@ class FakeGateway(FakeRefunds, PaymentGateway):
         event = events.verify(body, signature_header, self.webhook_secrets, self.tolerance)
         return events.translate(event)
 
+    def translate_stored(self, body):
+        return events.translate_stored(body)
+
     # -- what a customer or Stripe does (each returns signed deliveries) ---
 
     def pay(self, session_id, amount=None, customer=None):

@@ -108,6 +108,9 @@ class StripeGateway(PaymentGateway):
         event = events.verify(body, signature_header, self.webhook_secrets, self.tolerance)
         return events.translate(event)
 
+    def translate_stored(self, body):
+        return events.translate_stored(body)
+
     def _call(self, what, method, *args):
         try:
             return method(*args)

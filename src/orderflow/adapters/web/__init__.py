@@ -7,6 +7,7 @@ from pyramid.tweens import INGRESS
 
 from ...settings import ConfigurationError, as_bool
 from .forms import TextOnlyCSRFPolicy
+from .refusals import RefusalRecorder
 
 
 def request_now(request):
@@ -34,6 +35,8 @@ def includeme(config):
     config.set_default_csrf_options(require_csrf=True)
     config.set_csrf_storage_policy(TextOnlyCSRFPolicy())
     config.add_request_method(request_now, "now", reify=True)
+    # One per process: refused webhooks are counted in memory (refusals.py).
+    config.register_service(RefusalRecorder(datetime.now(timezone.utc)), RefusalRecorder)
     # Above every other tween (pyramid_tm's too): an address that is not UTF-8
     # is refused before anything reads it (addresses.py).
     config.add_tween("orderflow.adapters.web.addresses.undecodable_address_tween_factory",

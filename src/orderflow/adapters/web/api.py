@@ -104,7 +104,8 @@ def webhook(request):
     # the outcome is returned once it is committed. A repeat delivery writes
     # nothing: it is only noted (DuplicateNotes, in memory).
     outcome = receive_event(request.find_service(SharedCommit),
-                            request.find_service(DuplicateNotes), event, request.now)
+                            request.find_service(DuplicateNotes), event, request.now,
+                            payload=body)
     log.info("webhook %s %s: %s %s", event.id, event.type, outcome.outcome,
              outcome.order_id or "")
     return {"received": True, "duplicate": outcome.duplicate}

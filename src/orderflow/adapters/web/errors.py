@@ -20,6 +20,7 @@ from ...domain.errors import (
 )
 from ...ports.errors import StorageBusy, StorageUnavailable
 from ...ports.mail import WebhookAlerts
+from .refusals import RefusalRecorder
 from .routes import allowed_methods
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,8 @@ def validation_failed(exc, request):
 def invalid_webhook(exc, request):
     log.warning("webhook refused: %s", exc.message)
     request.find_service(WebhookAlerts).refused(exc.message, request.now)
+    # For the webhook health panel; nothing is written to the database.
+    request.find_service(RefusalRecorder).note(request.now, exc.message)
     return json_error(request, 400, "invalid_webhook", exc.message)
 
 

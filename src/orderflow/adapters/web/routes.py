@@ -49,6 +49,8 @@ def includeme(config):
     config.add_route("admin.audit", "/admin/audit")
     config.add_route("admin.order_mail_retry", "/admin/orders/{order_id}/mail/retry")
     config.add_route("admin.events", "/admin/events")
+    config.add_route("admin.event", "/admin/events/{event_id}")
+    config.add_route("admin.event_apply_again", "/admin/events/{event_id}/apply-again")
     config.add_route("admin.products", "/admin/products")
     config.add_route("admin.product_new", "/admin/products/new")
     config.add_route("admin.product_edit", "/admin/products/{product_id}/edit")

@@ -1,6 +1,9 @@
 """ZodbEventLog: processed event ids in a BTree, written with their effect."""
 
+from itertools import islice
 import json
+
+from persistent.mapping import PersistentMapping
 
 from ...ports.repositories import EventLog, EventRecord
 from .keys import EPOCH, MICROSECOND, join, micros, newest_first
@@ -19,6 +22,11 @@ def _record(event_id, value):
     return EventRecord(event_id, type_, outcome, order_id, EPOCH + at * MICROSECOND, note)
 
 
+def payload_key(event_id, received_at):
+    """The key of an event's payload: "time event-id", as in events_by_time."""
+    return join(newest_first(received_at), event_id)
+
+
 class ZodbEventLog(EventLog):
     def __init__(self, root):
         self.root = root
@@ -28,15 +36,50 @@ class ZodbEventLog(EventLog):
         # (a repeat delivery is noted outside the database: ports/deliveries.py).
         return isinstance(event_id, str) and event_id in self.root.events
 
-    def record(self, record):
+    def record(self, record, payload=None):
         # Two deliveries of one event both insert this key: ZODB reports a
         # conflict to the later one, whose retry then sees the event as seen.
         # insert() refuses a key already there: a record is never replaced.
         if not self.root.events.insert(record.event_id, stored(record)):
             raise KeyError(f"event {record.event_id} recorded twice")
-        self.root.events_by_time.add(join(newest_first(record.received_at), record.event_id))
+        key = payload_key(record.event_id, record.received_at)
+        self.root.events_by_time.add(key)
         self.root.event_count.change(1)
+        if payload is not None:
+            # The bytes as they came (no re-serialisation), each in a record
+            # of its own: the tree's bucket holds only keys and references,
+            # so a webhook writes its own payload once, not its neighbours'.
+            # Keyed by time like events_by_time, so pruning walks only the
+            # payloads still kept. PersistentMapping: an existing stored class.
+            holder = PersistentMapping()
+            holder["body"] = bytes(payload)
+            self.root.event_payloads[key] = holder
 
     def get(self, event_id):
         value = self.root.events.get(event_id) if isinstance(event_id, str) else None
         return None if value is None else _record(event_id, value)
+
+    def payload(self, event_id):
+        record = self.get(event_id)
+        if record is None:
+            return None
+        holder = self.root.event_payloads.get(payload_key(event_id, record.received_at))
+        return None if holder is None else holder["body"]
+
+    def amend(self, record):
+        old = self.get(record.event_id)
+        if old is None:
+            raise KeyError(f"event {record.event_id} was never recorded")
+        # Same key, new value: two amendments at once conflict in the bucket.
+        self.root.events[record.event_id] = stored(
+            EventRecord(record.event_id, record.type, record.outcome, record.order_id,
+                        old.received_at, record.note))
+
+    def prune_payloads(self, before, limit):
+        # Keys after "T!" are those of events strictly older than `before`
+        # ("T " < "T!": the ones received at `before` itself stay).
+        low = newest_first(before) + "!"
+        keys = list(islice(self.root.event_payloads.keys(min=low), limit))
+        for key in keys:
+            del self.root.event_payloads[key]
+        return len(keys)

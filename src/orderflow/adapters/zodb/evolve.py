@@ -77,8 +77,16 @@ def restore_admins(root):
         root.admins[name] = replace(user)
 
 
+def keep_event_payloads(root):
+    """Version 4 -> 5: `event_payloads`, the raw bodies of received events
+    (events.py). Events received before it have none; AppRoot.ensure()
+    makes the tree at start-up, this makes it when ensure() did not run."""
+    if getattr(root, "event_payloads", None) is None:
+        root.event_payloads = IndexTree()
+
+
 # STEPS[n - 1] takes a root from version n to n + 1.
-STEPS = (to_string_keys, index_unsettled, restore_admins)
+STEPS = (to_string_keys, index_unsettled, restore_admins, keep_event_payloads)
 SCHEMA_VERSION = len(STEPS) + 1
 
 

@@ -6,9 +6,9 @@ costs the same whatever the number of stored orders or events.
 
 import transaction
 
-from ...ports.listings import EventListing, OrderListing, Page, walk_pages
+from ...ports.listings import EventListing, OrderListing, Page, RecentEvents, walk_pages
 from .events import ZodbEventLog
-from .keys import join, newest_first, prefix_range, split
+from .keys import join, moment_of, newest_first, prefix_range, split
 from .references import order_ids_by_id_prefix, order_ids_by_reference_prefix
 from ...domain.order_parts import reference_prefix
 from .root import app_root
@@ -84,6 +84,24 @@ class ZodbOrderListing(OrderListing):
             rows.append(self.root.orders[split(key, 2)[1]].order)
             last = key
         return Page(rows, None)
+
+    def recent(self, since, limit=20000):
+        index = self.root.events_by_time
+        try:
+            last = moment_of(split(index.minKey(), 2)[0])
+        except ValueError:  # no event yet (len() would walk every bucket)
+            last = None
+        # Newest first: the keys up to "T!" are those received at `since` or later.
+        counts, walked = {}, 0
+        log = ZodbEventLog(self.root)
+        for key in index.keys(max=newest_first(since) + "!"):
+            if walked == limit:
+                return RecentEvents(last, counts, complete=False)
+            walked += 1
+            record = log.get(split(key, 2)[1])
+            if record is not None:
+                counts[record.outcome] = counts.get(record.outcome, 0) + 1
+        return RecentEvents(last, counts, complete=True)
 
     def status_counts(self):
         return {status: length() for status, length in self.root.counts.items()}

@@ -38,6 +38,8 @@ class AppRoot(Persistent):
             ("unsettled", IndexSet),
             ("events", IndexTree),  # event id -> JSON [type, outcome, order id, µs, note]
             ("events_by_time", IndexSet),  # "time event-id"
+            # "time event-id" -> PersistentMapping {"body": the verified bytes}
+            ("event_payloads", IndexTree),
             ("products", OOBTree),  # product id -> Product
             ("carts", IndexTree),  # cart id -> CartRecord
             ("counts", OOBTree),  # status -> Length

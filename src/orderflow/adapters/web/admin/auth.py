@@ -71,8 +71,3 @@ def login(request):
 def logout(request):
     headers = forget(request)
     return HTTPSeeOther(request.route_url("admin.login"), headers=headers)
-
-
-@view_config(route_name="admin.home", permission=PERMISSION)
-def home(request):
-    return HTTPSeeOther(request.route_url("admin.orders"))
