@@ -85,24 +85,6 @@ class ZodbOrderListing(OrderListing):
             last = key
         return Page(rows, None)
 
-    def recent(self, since, limit=20000):
-        index = self.root.events_by_time
-        try:
-            last = moment_of(split(index.minKey(), 2)[0])
-        except ValueError:  # no event yet (len() would walk every bucket)
-            last = None
-        # Newest first: the keys up to "T!" are those received at `since` or later.
-        counts, walked = {}, 0
-        log = ZodbEventLog(self.root)
-        for key in index.keys(max=newest_first(since) + "!"):
-            if walked == limit:
-                return RecentEvents(last, counts, complete=False)
-            walked += 1
-            record = log.get(split(key, 2)[1])
-            if record is not None:
-                counts[record.outcome] = counts.get(record.outcome, 0) + 1
-        return RecentEvents(last, counts, complete=True)
-
     def status_counts(self):
         return {status: length() for status, length in self.root.counts.items()}
 
@@ -162,3 +144,21 @@ class ZodbEventListing(EventListing):
                 continue
             rows.append(record)
         return Page(rows, None)
+
+    def recent(self, since, limit=20000):
+        index = self.root.events_by_time
+        try:
+            last = moment_of(split(index.minKey(), 2)[0])
+        except ValueError:  # no event yet (len() would walk every bucket)
+            last = None
+        # Newest first: the keys up to "T!" are those received at `since` or later.
+        counts, walked = {}, 0
+        log = ZodbEventLog(self.root)
+        for key in index.keys(max=newest_first(since) + "!"):
+            if walked == limit:
+                return RecentEvents(last, counts, complete=False)
+            walked += 1
+            record = log.get(split(key, 2)[1])
+            if record is not None:
+                counts[record.outcome] = counts.get(record.outcome, 0) + 1
+        return RecentEvents(last, counts, complete=True)
