@@ -10,6 +10,7 @@ BATCH orders and cacheMinimize after each, so memory stays flat.
 
 import datetime
 import json
+import os
 import secrets
 
 import stripe
@@ -28,6 +29,11 @@ from orderflow.ports.repositories import EventRecord
 from .common import SECRET, open_db
 
 BATCH = 20_000
+# The newest events also keep a raw payload (SPEC §10: for the retention
+# period, so a long history holds the payloads of its last days only), of
+# about the size of a checkout.session.completed delivery.
+PAYLOADS_KEPT = int(os.environ.get("BENCH_PAYLOADS_KEPT", "20000"))
+PAYLOAD_FILLER = "x" * 2400
 PRODUCT = Product("espresso-beans", "Espresso beans, 1 kg", "", 2400, "eur")
 UTC = datetime.timezone.utc
 
@@ -74,7 +80,10 @@ def load_history(path, size, pending):
                     created=int(at.timestamp()))
                 order.apply(event, Source.WEBHOOK, at)
                 repo.add(order)
-                log.record(EventRecord(event.id, event.type, "applied", order.id, at, "paid"))
+                payload = (json.dumps({"id": event.id, "filler": PAYLOAD_FILLER}).encode()
+                           if i >= size - PAYLOADS_KEPT else None)
+                log.record(EventRecord(event.id, event.type, "applied", order.id, at, "paid"),
+                           payload)
             tm.commit()
             conn.cacheMinimize()
         tm.begin()
