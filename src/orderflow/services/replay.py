@@ -26,9 +26,9 @@ def apply_again(orders, events, gateway, event_id, now, admin, carts=None):
     The payload was verified when it came, so it is only translated
     (`gateway.translate_stored`). An event applies at most once: an applied
     one is refused, and the event's record is rewritten in the same
-    transaction as the order, so two attempts at once (or an attempt and a
-    repeat delivery, which only reads the record) conflict and the retry
-    finds it applied. An attempt that changes nothing leaves the order's
+    transaction as the order, so two attempts at once conflict and the
+    retry finds it applied; a repeat delivery racing an attempt finds the
+    event recorded and changes nothing (SPEC §3.3). An attempt that changes nothing leaves the order's
     history alone and is noted on the event's record.
     """
     record = events.get(event_id)
