@@ -20,6 +20,7 @@ from tests.functional.conftest import add_admin_user, admin_login
 # "session" are replaced by a real order's ids.
 SAMPLES = {
     "order_id": "order", "session_id": "session", "product_id": "ceramic-mug",
+    "event_id": "evt_test_not_received",
     "subpath": ("style.css",),
     "key": "ord_none:payment_received",  # /dev/mail/{key}
 }
