@@ -89,8 +89,8 @@ class EventLog(abc.ABC):
 
     @abc.abstractmethod
     def prune_payloads(self, before: datetime, limit):
-        """Drop at most `limit` payloads of events received before `before`,
-        oldest first; the records stay (an event id is never forgotten).
+        """Drop at most `limit` payloads of events received before `before`
+        (in no promised order); the records stay (an event id is never forgotten).
         Returns how many were dropped: fewer than `limit` means none is left."""
 
 
