@@ -93,6 +93,7 @@ def test_an_unmatched_event_applies_again_once_its_order_exists(admin):
     [entry] = history_for(admin, order_id, event_id)
     assert entry.applied and entry.source == "admin"
     assert admin.order(order_id).status == "partially_refunded"
+    assert event_id in admin.http.get("/admin/audit").text  # the admin log names it too
     # Applied now: no button any more.
     assert not [f for f in page.forms.values() if f.action.endswith("/apply-again")]
 

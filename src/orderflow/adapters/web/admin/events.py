@@ -9,7 +9,9 @@ from pyramid.view import view_config
 from ....domain.errors import NotFound, Refused
 from ....ports import Carts, EventLog, OrderRepository, PaymentGateway
 from ....ports.deliveries import DuplicateNotes
+from ....ports.audit import AuditLog
 from ....ports.listings import EventListing
+from ....services import audit
 from ....services.deliveries import event_page
 from ....services.replay import REPLAYABLE, apply_again
 from ..forms import text
@@ -90,6 +92,10 @@ def event_apply_again(request):
     except Refused as refusal:
         request.response.status_int = 409
         return _detail(request, error=f"Not applied: {refusal.reason}.")
+    # In the admin log too, in the same transaction as the attempt.
+    audit.record(request.find_service(AuditLog), request.now, request.authenticated_userid,
+                 audit.AuditAction.APPLY_AGAIN, request.matchdict["event_id"],
+                 f"{replay.outcome}" + (f", order {replay.order_id}" if replay.order_id else ""))
     if replay.applied:
         request.session.flash(f"Applied to order {replay.order_id}.")
     else:
