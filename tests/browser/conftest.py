@@ -11,11 +11,16 @@ import socket
 
 import pytest
 from playwright.sync_api import sync_playwright
+import transaction
 
+from orderflow.adapters.passwords import Argon2Hasher
 from orderflow.adapters.web.services import process_service
+from orderflow.adapters.zodb.root import app_root
+from orderflow.adapters.zodb.users import ZodbAdminUsers
 from orderflow.adapters.zodb.services import database
 from orderflow.app import main
 from orderflow.ports import PaymentGateway
+from orderflow.services.admins import add_admin
 from tests.conftest import app_settings
 from tests.serving import Served
 
@@ -115,3 +120,16 @@ def save_picture(page, name):
         folder = ROOT / DOCS_SCREENSHOTS
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / f"{name}.png"))
+
+
+def add_admin_user(live_shop, name, password):
+    """An admin in the served shop's database (once per module's shop)."""
+    tm = transaction.TransactionManager()
+    connection = live_shop.db.open(transaction_manager=tm)
+    try:
+        with tm:
+            users = ZodbAdminUsers(app_root(connection))
+            if users.get(name) is None:
+                add_admin(users, Argon2Hasher(), name, password)
+    finally:
+        connection.close()

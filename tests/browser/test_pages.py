@@ -8,14 +8,8 @@ import urllib.request
 
 import pytest
 from playwright.sync_api import expect
-import transaction
 
-from orderflow.adapters.passwords import Argon2Hasher
-from orderflow.adapters.zodb.root import app_root
-from orderflow.adapters.zodb.users import ZodbAdminUsers
-from orderflow.services.admins import add_admin
-
-from .conftest import assert_accessible, save_picture
+from .conftest import add_admin_user, assert_accessible, save_picture
 
 pytestmark = pytest.mark.browser
 
@@ -67,15 +61,7 @@ def wide(browser, live_shop):
 
 @pytest.fixture
 def admin(live_shop):
-    tm = transaction.TransactionManager()
-    connection = live_shop.db.open(transaction_manager=tm)
-    try:
-        with tm:
-            users = ZodbAdminUsers(app_root(connection))
-            if users.get(NAME) is None:
-                add_admin(users, Argon2Hasher(), NAME, PASSWORD)
-    finally:
-        connection.close()
+    add_admin_user(live_shop, NAME, PASSWORD)
 
 
 @pytest.fixture
