@@ -9,7 +9,7 @@ Per event, on one thread, each event committed in its own transaction:
   `apply_gateway_event` on the ZODB adapters, commit: what floor (c) and the
   app run for a webhook;
 - the same use case without keeping the event's raw payload (SPEC §10
-  keeps it: one more object and a bucket of `event_payloads` per event),
+  keeps it: one more object per event, referenced from `events_by_time`),
   which is what raw events cost;
 - the use case writing only what exactly-once needs: the same, but the
   repositories keep no secondary index and no counter (`by_status`,

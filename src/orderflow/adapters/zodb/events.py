@@ -42,18 +42,19 @@ class ZodbEventLog(EventLog):
         # insert() refuses a key already there: a record is never replaced.
         if not self.root.events.insert(record.event_id, stored(record)):
             raise KeyError(f"event {record.event_id} recorded twice")
-        key = payload_key(record.event_id, record.received_at)
-        self.root.events_by_time.add(key)
-        self.root.event_count.change(1)
+        holder = None
         if payload is not None:
-            # The bytes as they came (no re-serialisation), each in a record
-            # of its own: the tree's bucket holds only keys and references,
+            # The bytes as they came (no re-serialisation), in a record of
+            # their own: the tree's bucket holds only keys and references,
             # so a webhook writes its own payload once, not its neighbours'.
-            # Keyed by time like events_by_time, so pruning walks only the
-            # payloads still kept. PersistentMapping: an existing stored class.
+            # PersistentMapping: an existing stored class.
             holder = PersistentMapping()
             holder["body"] = bytes(payload)
-            self.root.event_payloads[key] = holder
+        # One tree is both the time index and the payloads' index, so a
+        # webhook writes one index bucket for both (docs/performance.md,
+        # "Raw events"). None: no payload, or pruned.
+        self.root.events_by_time[payload_key(record.event_id, record.received_at)] = holder
+        self.root.event_count.change(1)
 
     def get(self, event_id):
         value = self.root.events.get(event_id) if isinstance(event_id, str) else None
@@ -63,7 +64,7 @@ class ZodbEventLog(EventLog):
         record = self.get(event_id)
         if record is None:
             return None
-        holder = self.root.event_payloads.get(payload_key(event_id, record.received_at))
+        holder = self.root.events_by_time.get(payload_key(event_id, record.received_at))
         return None if holder is None else holder["body"]
 
     def amend(self, record):
@@ -77,9 +78,26 @@ class ZodbEventLog(EventLog):
 
     def prune_payloads(self, before, limit):
         # Keys after "T!" are those of events strictly older than `before`
-        # ("T " < "T!": the ones received at `before` itself stay).
+        # ("T " < "T!": the ones received at `before` itself stay). A pruned
+        # entry stays in the time index with None; `payloads_pruned_from`
+        # is the key from which every older entry holds None, so a daily
+        # prune walks only what became old since the last one, not the
+        # whole history.
         low = newest_first(before) + "!"
-        keys = list(islice(self.root.event_payloads.keys(min=low), limit))
+        index, done = self.root.events_by_time, self.root.payloads_pruned_from
+        if done is not None and low >= done:
+            return 0
+        keys = []
+        entries = index.items(min=low, max=done, excludemax=True) if done else index.items(min=low)
+        for key, holder in entries:
+            if holder is None:  # pruned by an earlier run that stopped at its limit
+                continue
+            if len(keys) == limit:
+                break
+            keys.append(key)
+        else:
+            # The walk reached the pruned end: all from `low` on is pruned now.
+            self.root.payloads_pruned_from = low
         for key in keys:
-            del self.root.event_payloads[key]
+            index[key] = None
         return len(keys)

@@ -85,8 +85,30 @@ def keep_event_payloads(root):
         root.event_payloads = IndexTree()
 
 
+def fold_event_payloads(root, savepoint_every=10000):
+    """Version 5 -> 6: `events_by_time` becomes a tree "time event-id" ->
+    payload record or None, replacing the set and `event_payloads`, so a
+    webhook writes one index bucket for both (events.py). Every event is
+    rewritten, so the step spills to the storage every `savepoint_every`
+    entries rather than holding a large history in memory."""
+    old = root.events_by_time
+    if isinstance(old, IndexTree):  # made so by ensure() on a new root
+        return
+    payloads = getattr(root, "event_payloads", None) or {}
+    connection = root._p_jar
+    tree = root.events_by_time = IndexTree()
+    for n, key in enumerate(old, 1):
+        tree[key] = payloads.get(key)
+        if n % savepoint_every == 0:
+            connection.transaction_manager.savepoint(optimistic=True)
+            connection.cacheGC()
+    if hasattr(root, "event_payloads"):
+        del root.event_payloads
+
+
 # STEPS[n - 1] takes a root from version n to n + 1.
-STEPS = (to_string_keys, index_unsettled, restore_admins, keep_event_payloads)
+STEPS = (to_string_keys, index_unsettled, restore_admins, keep_event_payloads,
+         fold_event_payloads)
 SCHEMA_VERSION = len(STEPS) + 1
 
 

@@ -2,7 +2,7 @@
 for how each kind is used.
 
 IndexSet holds the time-ordered indexes ("time ..." keys, newest first:
-`by_status`, `by_created`, `events_by_time`, ...). Every insert lands at the
+`by_status`, `by_created`, `unsettled`, ...). Every insert lands at the
 same end, and every bucket split there rewrites the tree's interior node,
 which makes every transaction that inserted into the same tree at the same
 moment fail with a (read) conflict and be retried. The default buckets (30
@@ -20,6 +20,11 @@ every bucket in each warmed connection: with 32 the app's RSS at a million
 orders was 357 MB against 200 MB with 128, so 64 (docs/performance.md).
 Buckets written before this size was chosen split down to it as they
 receive inserts.
+
+`events_by_time` is time-ordered but an IndexTree: each entry refers to
+its payload record, pickling a bucket costs a Python call per reference,
+and a webhook's newest bucket of 64 entries cost it about half what 128
+did (docs/performance.md, "Raw events").
 
 The classes are part of the stored schema: keep this module path.
 """

@@ -17,6 +17,10 @@ ROOT_KEY = "orderflow"
 
 
 class AppRoot(Persistent):
+    # The key of events_by_time from which every older entry's payload is
+    # pruned (events.py); None until a prune reaches the oldest.
+    payloads_pruned_from = None
+
     def __init__(self, schema_version):
         # The version of the layout below (evolve.py): a new root is made
         # with the current one and needs no step.
@@ -37,9 +41,9 @@ class AppRoot(Persistent):
             # change first: what reconciliation walks (orders.py).
             ("unsettled", IndexSet),
             ("events", IndexTree),  # event id -> JSON [type, outcome, order id, µs, note]
-            ("events_by_time", IndexSet),  # "time event-id"
-            # "time event-id" -> PersistentMapping {"body": the verified bytes}
-            ("event_payloads", IndexTree),
+            # "time event-id" -> PersistentMapping {"body": the verified
+            # bytes}, or None (no payload, or pruned): events.py.
+            ("events_by_time", IndexTree),
             ("products", OOBTree),  # product id -> Product
             ("carts", IndexTree),  # cart id -> CartRecord
             ("counts", OOBTree),  # status -> Length
