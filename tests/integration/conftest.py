@@ -31,10 +31,10 @@ def expires_at():
     return int(datetime.now(timezone.utc).timestamp()) + 3600
 
 
-def create(gateway, order, key=None, attempt=1):
+def create(gateway, order, key=None, attempt=1, expires=None):
     """create_session with the arguments the checkout use case passes."""
     return gateway.create_session(
-        order, attempt, SUCCESS_URL, cancel_url(order), expires_at(),
+        order, attempt, SUCCESS_URL, cancel_url(order), expires or expires_at(),
         key or f"orderflow-{order.id}-attempt-{attempt}",
     )
 

@@ -76,15 +76,16 @@ class InMemoryEventListing(EventListing):
     def __init__(self, events):
         self.events = events  # an InMemoryEventLog
 
-    def recent(self, since, limit=20000):
+    def recent(self, since):
         records = sorted(self.events.records.values(),
                          key=lambda r: r.received_at, reverse=True)
         last = records[0].received_at if records else None
-        within = [r for r in records if r.received_at >= since]
+        start = since.replace(minute=0, second=0, microsecond=0)
         counts = {}
-        for r in within[:limit]:
-            counts[r.outcome] = counts.get(r.outcome, 0) + 1
-        return RecentEvents(last, counts, complete=len(within) <= limit)
+        for r in records:
+            if r.received_at >= start:
+                counts[r.outcome] = counts.get(r.outcome, 0) + 1
+        return RecentEvents(last, counts, start)
 
     def page(self, outcome=None, type=None, cursor=None, limit=50):
         # Repeat deliveries are not in the event log (ports/deliveries.py).

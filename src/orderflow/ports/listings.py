@@ -48,10 +48,8 @@ class RecentEvents:
     """What the webhook health panel shows of the stored events."""
 
     last_received_at: datetime | None  # the latest event ever recorded
-    counts: dict  # outcome -> events received since `since`
-    # False when the walk stopped at its bound before reaching `since`:
-    # the counts are then of the latest events only.
-    complete: bool
+    counts: dict  # outcome -> events received from `counted_from` on (their outcome now)
+    counted_from: datetime  # the start of the hour `since` falls in
 
 
 def walk_pages(listing, status=None, query=None, batch=500, between_pages=None):
@@ -81,9 +79,10 @@ def walk_pages(listing, status=None, query=None, batch=500, between_pages=None):
 
 class EventListing(abc.ABC):
     @abc.abstractmethod
-    def recent(self, since: datetime, limit=20000):
-        """RecentEvents of the events received at or after `since` (their
-        outcome now), walking at most `limit` entries of the time index."""
+    def recent(self, since: datetime):
+        """RecentEvents of the events received from the start of the hour
+        `since` falls in: counted by the hour, so the cost does not grow
+        with the number of events."""
 
     @abc.abstractmethod
     def page(self, outcome=None, type=None, cursor=None, limit=50):

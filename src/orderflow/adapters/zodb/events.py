@@ -1,8 +1,9 @@
 """ZodbEventLog: processed event ids in a BTree, written with their effect."""
 
-from itertools import islice
+from datetime import datetime
 import json
 
+from BTrees.Length import Length
 from persistent.mapping import PersistentMapping
 
 from ...ports.repositories import EventLog, EventRecord
@@ -20,6 +21,31 @@ def stored(record):
 def _record(event_id, value):
     type_, outcome, order_id, at, note = json.loads(value)
     return EventRecord(event_id, type_, outcome, order_id, EPOCH + at * MICROSECOND, note)
+
+
+def hour_of(moment):
+    """The hour part of an `event_hours` key: "2026-12-02T13", in UTC."""
+    return moment.astimezone(EPOCH.tzinfo).strftime("%Y-%m-%dT%H")
+
+
+def start_of(hour):
+    """The moment an hour part begins."""
+    return datetime.strptime(hour, "%Y-%m-%dT%H").replace(tzinfo=EPOCH.tzinfo)
+
+
+def count_event(root, received_at, outcome, change=1):
+    """Add `change` to the events received in that hour with that outcome.
+
+    A `Length` per (hour, outcome): concurrent webhooks change the same
+    one and its conflict resolution adds their changes up, so the counts
+    cost a webhook one small record and no retry. The first webhook of an
+    hour also inserts the key; two of them at once conflict, and the
+    retry finds it there."""
+    key = join(hour_of(received_at), outcome)
+    counter = root.event_hours.get(key)
+    if counter is None:
+        counter = root.event_hours[key] = Length()
+    counter.change(change)
 
 
 def payload_key(event_id, received_at):
@@ -55,6 +81,7 @@ class ZodbEventLog(EventLog):
         # "Raw events"). None: no payload, or pruned.
         self.root.events_by_time[payload_key(record.event_id, record.received_at)] = holder
         self.root.event_count.change(1)
+        count_event(self.root, record.received_at, record.outcome)
 
     def get(self, event_id):
         value = self.root.events.get(event_id) if isinstance(event_id, str) else None
@@ -72,6 +99,9 @@ class ZodbEventLog(EventLog):
         if old is None:
             raise KeyError(f"event {record.event_id} was never recorded")
         # Same key, new value: two amendments at once conflict in the bucket.
+        if record.outcome != old.outcome:
+            count_event(self.root, old.received_at, old.outcome, -1)
+            count_event(self.root, old.received_at, record.outcome)
         self.root.events[record.event_id] = stored(
             EventRecord(record.event_id, record.type, record.outcome, record.order_id,
                         old.received_at, record.note))

@@ -49,6 +49,9 @@ class AppRoot(Persistent):
             ("counts", OOBTree),  # status -> Length
             ("order_count", Length),
             ("event_count", Length),
+            # "2026-12-02T13 outcome" -> Length: events received in that
+            # hour (UTC) with that outcome now (events.count_event).
+            ("event_hours", OOBTree),
             ("admins", OOBTree),  # admin name -> AdminUser
             ("by_email", OOBTree),  # customer email, lower case -> IndexSet of "time order-id"
             ("leases", OOBTree),  # job name -> (holder, expires, round): lease.py

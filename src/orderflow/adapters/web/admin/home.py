@@ -17,8 +17,9 @@ SHOWN_REFUSALS = 10
 @view_config(route_name="admin.home", request_method="GET", permission=PERMISSION,
              renderer="orderflow:adapters/web/templates/admin/home.jinja2")
 def home(request):
-    # Stored events from the time index (at most a bounded walk of the last
-    # 24 hours); refusals from this process's memory, as they store nothing.
+    # Stored events counted by the hour (the last 24 hours and the part of
+    # the hour before them); refusals from this process's memory, as they
+    # store nothing.
     recent = request.find_service(EventListing).recent(request.now - WINDOW)
     refusals = request.find_service(RefusalRecorder).summary()
     counts = {name: recent.counts.get(name, 0) for name in OUTCOMES}
