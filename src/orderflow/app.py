@@ -19,6 +19,7 @@ from .adapters.zodb.reconciler import Reconciler
 from .adapters.zodb.root import app_root, run_in_transaction
 from .adapters.zodb.services import database, start_group_commit
 from .adapters.zodb.warm import warm
+from .collector import tune_after_start
 from .mail_setup import start_background_sender
 from .ports import PaymentGateway
 from .ports.deliveries import DuplicateNotes
@@ -96,6 +97,8 @@ def main(global_config, **settings):
     start_reconciler(config.registry, db, gateway, settings)
     start_background_sender(config.registry, db,
                             console=as_bool((global_config or {}).get("orderflow.console")))
+    if settings["orderflow.gc"] == "tuned":
+        tune_after_start()  # last: what start-up made is frozen
     log.info("orderflow started with the %s gateway", settings["orderflow.gateway"])
     return app
 

@@ -36,6 +36,9 @@ DEFAULTS = {
     "orderflow.currencies": "eur",
     # The waitress threads: one warmed connection each (adapters/zodb/warm.py).
     "orderflow.warm_connections": "2",
+    # "tuned" freezes what start-up made and makes full garbage collections
+    # rarer (collector.py); the inis say "tuned", tests keep "default".
+    "orderflow.gc": "default",
     # Scheduled reconciliation (adapters/zodb/reconciler.py); 0 turns it off.
     "orderflow.reconcile_every_minutes": "10",
     "orderflow.reconcile_after_minutes": "15",
@@ -96,6 +99,9 @@ def resolve(settings, environ=None):
                 "orderflow cannot start with the Stripe gateway: set "
                 + ", ".join(missing) + " in the environment"
             )
+    if merged["orderflow.gc"] not in ("default", "tuned"):
+        raise ConfigurationError(
+            f"orderflow.gc must be 'default' or 'tuned', not {merged['orderflow.gc']!r}")
     _check_int(merged, "orderflow.session_ttl_minutes", 30, 1440)  # Stripe's limits
     _check_int(merged, "orderflow.webhook_tolerance", 1, 3600)  # 0 would disable the check
     _check_int(merged, "orderflow.warm_connections", 0, 64)
