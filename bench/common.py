@@ -38,6 +38,8 @@ def app_settings(uri):
         # The load generator is one client address: a shop's per-address
         # limit would measure the limiter, not the checkout.
         "orderflow.rate_limit.checkout": "off",
+        # The collector as the inis set it (src/orderflow/collector.py).
+        "orderflow.gc": "tuned",
         # retry.attempts: the app's own default, as deployed.
     }
 
@@ -55,10 +57,10 @@ def env_list(name, default):
 class Server:
     """`python -m bench.server KIND URI THREADS` as a subprocess."""
 
-    def __init__(self, kind, uri, threads):
+    def __init__(self, kind, uri, threads, env=None):
         self.proc = subprocess.Popen(
             [PYTHON, "-m", "bench.server", kind, uri, str(threads)],
-            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+            cwd=ROOT, stdout=subprocess.PIPE, text=True, env=env)
         self.port = None
         deadline = time.monotonic() + 120
         while self.port is None:

@@ -3,12 +3,12 @@
     .venv/bin/python -m bench.history
     BENCH_SIZES=1000,100000,1000000 .venv/bin/python -m bench.history
 
-For each size of BENCH_SIZES (paid orders, each with its processed event,
-loaded by bench/loader.py, plus newer pending orders), BENCH_HISTORY_REPS
-runs (3), each against a freshly started app on waitress
-(BENCH_HISTORY_THREADS threads, so its cache starts cold), one client at a
-time (the per-request cost is the median latency); the figures are the
-medians of the runs:
+Every size of BENCH_SIZES is loaded first (paid orders, each with its
+processed event, loaded by bench/loader.py, plus newer pending orders);
+then BENCH_HISTORY_REPS runs (3) of each size, the sizes taking turns, each
+against a freshly started app on waitress (BENCH_HISTORY_THREADS threads,
+so its cache starts cold), one client at a time (the per-request cost is
+the median latency); the figures are the medians of the runs:
 - a webhook paying a pending order (each a different one);
 - GET /api/orders/by-session/{sid} of orders spread over the whole history;
 then, with the app stopped, on a direct connection warmed like the app's
@@ -111,33 +111,36 @@ def in_fresh_process(function, *args):
         return pool.apply(function, args)
 
 
-def one_size(directory, size, pending, n, threads, reps, last):
-    """Load `size` orders once, then `reps` runs, each on a freshly started
-    app (a cold cache) paying its own `n` pending orders; per-measure medians."""
+def load_size(directory, size, pending):
     path = os.path.join(directory, f"history-{size}.fs")
     started = time.perf_counter()
     sample, made = load_history(path, size, pending)
-    load_seconds = time.perf_counter() - started
-    to_reconcile = made[reps * n:]
-    runs = []
-    for rep in range(reps):
-        to_pay = made[rep * n:(rep + 1) * n]
-        run_ = {}
-        with Server("app", path, threads) as app:
-            load(app.port, [("GET", "/api/products", None, {})] * 20, 1)  # warm up
-            webhooks = load(app.port, [paying_event(*m) for m in to_pay], 1)
-            lookups = load(app.port, [("GET", f"/api/orders/by-session/{sid}", None, {})
-                                      for sid in random.sample(sample, min(n, len(sample)))], 1)
-            run_["rss_mb"] = app.rss_mb()
-        run_.update(webhook_ms=webhooks["p50_ms"], webhook_2xx=webhooks["all_2xx"],
-                    by_session_ms=lookups["p50_ms"], by_session_2xx=lookups["all_2xx"])
-        run_["paid_exactly_once"] = paid_exactly_once(path, [m[0] for m in to_pay])
-        runs.append(run_)
-    for run_ in runs:
-        # After every run's webhooks, so each pass finds the same pending orders.
-        run_.update(in_fresh_process(direct_measures, path, to_reconcile,
-                                     env_int("BENCH_PAGES", 50)))
-    result = {"size": size, "load_seconds": load_seconds, "runs": runs}
+    return {"size": size, "path": path, "sample": sample, "made": made,
+            "load_seconds": time.perf_counter() - started, "runs": []}
+
+
+def one_run(loaded, rep, n, threads):
+    """One run on a freshly started app (a cold cache), paying its own `n`
+    pending orders and looking up `n` orders spread over the history."""
+    path, made = loaded["path"], loaded["made"]
+    to_pay = made[rep * n:(rep + 1) * n]
+    run_ = {}
+    with Server("app", path, threads) as app:
+        load(app.port, [("GET", "/api/products", None, {})] * 20, 1)  # warm up
+        webhooks = load(app.port, [paying_event(*m) for m in to_pay], 1)
+        sample = loaded["sample"]
+        lookups = load(app.port, [("GET", f"/api/orders/by-session/{sid}", None, {})
+                                  for sid in random.sample(sample, min(n, len(sample)))], 1)
+        run_["rss_mb"] = app.rss_mb()
+    run_.update(webhook_ms=webhooks["p50_ms"], webhook_2xx=webhooks["all_2xx"],
+                by_session_ms=lookups["p50_ms"], by_session_2xx=lookups["all_2xx"])
+    run_["paid_exactly_once"] = paid_exactly_once(path, [m[0] for m in to_pay])
+    return run_
+
+
+def summarise(loaded, pending, last):
+    runs, size, path = loaded["runs"], loaded["size"], loaded["path"]
+    result = {"size": size, "load_seconds": loaded["load_seconds"], "runs": runs}
     for key, _ in MEASURES:
         result[key] = statistics.median(r[key] for r in runs)
     result.update(
@@ -156,12 +159,34 @@ def one_size(directory, size, pending, n, threads, reps, last):
         result["pack_seconds"] = time.perf_counter() - started
         db.close()
         result["bytes_per_order_packed"] = os.path.getsize(path) / orders
-    os.remove(path)
     shown = {k: (round(v, 3) if isinstance(v, float) else v)
              for k, v in result.items() if k != "runs"}
-    print(f"  {size} orders: loaded in {load_seconds:.0f} s; medians of {reps} runs: {shown}",
-          flush=True)
+    print(f"  {size} orders: loaded in {loaded['load_seconds']:.0f} s; medians of "
+          f"{len(runs)} runs: {shown}", flush=True)
     return result
+
+
+def interleaved(directory, sizes, pending, n, threads, reps):
+    """Every size loaded first, then the runs take turns between the sizes
+    (run 1 of each size, then run 2 of each, ...), so a change in the
+    machine's load between minutes falls on every size alike."""
+    loaded = [load_size(directory, size, pending) for size in sizes]
+    for rep in range(reps):
+        for one in loaded:
+            one["runs"].append(one_run(one, rep, n, threads))
+            print(f"  run {rep + 1} at {one['size']} orders: "
+                  f"webhook {one['runs'][-1]['webhook_ms']:.2f} ms, "
+                  f"by-session {one['runs'][-1]['by_session_ms']:.2f} ms", flush=True)
+    for rep in range(reps):
+        for one in loaded:
+            # After every run's webhooks, so each pass finds the same pending orders.
+            one["runs"][rep].update(in_fresh_process(
+                direct_measures, one["path"], one["made"][reps * n:],
+                env_int("BENCH_PAGES", 50)))
+    results = [summarise(one, pending, one is loaded[-1]) for one in loaded]
+    for one in loaded:
+        os.remove(one["path"])
+    return results
 
 
 MEASURES = (("webhook_ms", "webhook paying an order"),
@@ -182,8 +207,7 @@ def run():
     print(f"== history: sizes {sizes}, {reps} runs of {n} webhooks and lookups each, "
           f"{reconciled} pending orders to reconcile", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-history-") as directory:
-        results = [one_size(directory, size, pending, n, threads, reps, size == sizes[-1])
-                   for size in sizes]
+        results = interleaved(directory, sizes, pending, n, threads, reps)
     small, big = results[0], results[-1]
     ratio_name = f"{big['size']} / {small['size']}"
     rows, ratios = [], {}

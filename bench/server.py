@@ -8,10 +8,22 @@ insert and one object change in ZODB) or `usecase` (floor c: orderflow's own
 webhook use case, `apply_gateway_event` through the app's GroupCommit, in a
 bare WSGI handler like b's: the app without Pyramid). It prints `PORT n` once listening on
 a free loopback port, and closes its database on SIGTERM.
+
+With BENCH_TRACE=PATH it times every garbage collection (`gc.callbacks`),
+every transaction commit and every FileStorage fsync, and writes them to PATH as JSON on the way
+out (bench/tail.py). BENCH_GC sets the collector after start-up and
+warming: `tuned` (the app's own `orderflow.gc = tuned`, as the inis and
+the other benchmarks run it), `default` (Python's defaults), `freeze`
+(gc.freeze(): what start-up made is never scanned again), `off`, three thresholds `700/10/10`, or several joined
+by "+" (`freeze+20000/10/10`). BENCH_FSYNC=off makes FileStorage skip its
+fsync (not durable: it tells the disk's stalls from the process's own).
 """
 
+import gc
+import importlib
 import json
 import logging
+import os
 import random
 import signal
 import sys
@@ -114,6 +126,58 @@ def usecase_app(path):
     return app, db
 
 
+class Trace:
+    """Garbage collections and commits, timed in this process."""
+
+    def __init__(self, path):
+        self.path, self.gc, self.commits, self.fsyncs, self._started = path, [], [], [], 0.0
+        gc.callbacks.append(self._collection)
+        module = importlib.import_module("ZODB.FileStorage.FileStorage")
+        fsync, fsyncs = module.fsync, self.fsyncs
+
+        def timed_fsync(fd):
+            started = time.perf_counter()
+            try:
+                return fsync(fd)
+            finally:
+                fsyncs.append((time.perf_counter() - started) * 1000)
+
+        module.fsync = timed_fsync
+        original = transaction.TransactionManager.commit
+        commits = self.commits
+
+        def timed_commit(tm):
+            started = time.perf_counter()
+            try:
+                return original(tm)
+            finally:
+                commits.append((time.perf_counter() - started) * 1000)
+
+        transaction.TransactionManager.commit = timed_commit
+
+    def _collection(self, phase, info):
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.gc.append((info["generation"], (time.perf_counter() - self._started) * 1000))
+
+    def write(self):
+        with open(self.path, "w") as out:
+            json.dump({"gc": self.gc, "commits": self.commits, "fsyncs": self.fsyncs,
+                       "tracked_objects": len(gc.get_objects())}, out)
+
+
+def set_collector(modes):
+    for mode in modes.split("+"):
+        if mode == "freeze":
+            gc.collect()
+            gc.freeze()
+        elif mode == "off":
+            gc.disable()
+        elif mode not in ("default", "tuned"):
+            gc.set_threshold(*(int(n) for n in mode.split("/")))
+
+
 def main(kind, uri, threads):
     # Overload is what a benchmark makes: waitress's queue warnings are noise.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
@@ -126,10 +190,18 @@ def main(kind, uri, threads):
         app, db = usecase_app(uri)
     else:
         from orderflow.app import main as make_app
-        app = make_app({}, **app_settings(uri))
+        settings = app_settings(uri)
+        if os.environ.get("BENCH_GC"):  # bench.tail's comparison: see set_collector
+            settings["orderflow.gc"] = "tuned" if os.environ["BENCH_GC"] == "tuned" else "default"
+        app = make_app({}, **settings)
         db = database(app.registry)
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads,
                                     connection_limit=200, backlog=1024)
+    set_collector(os.environ.get("BENCH_GC", "default"))  # "tuned": the app did it
+    if os.environ.get("BENCH_FSYNC") == "off":
+        # Not durable: only to tell the disk's stalls from the process's own.
+        importlib.import_module("ZODB.FileStorage.FileStorage").fsync = lambda fd: None
+    trace = Trace(os.environ["BENCH_TRACE"]) if os.environ.get("BENCH_TRACE") else None
 
     def stop(*_):
         raise SystemExit(0)
@@ -140,6 +212,8 @@ def main(kind, uri, threads):
         server.run()
     finally:
         server.close()
+        if trace is not None:
+            trace.write()
         if db is not None:
             db.close()
 

@@ -82,7 +82,7 @@ def stored_counts(shop):
         root = repos.root
         return {
             "orders": len(root.orders), "order_count": root.order_count(),
-            "events": len(root.events), "event_count": root.event_count(),
+            "events": len(root.events), "event_count": sum(n() for n in root.event_hours.values()),
             "sessions": len(root.by_session), "intents": len(root.by_intent),
         }
 

@@ -113,7 +113,8 @@ def fold_event_payloads(root, savepoint_every=10000):
 def count_events_by_hour(root, read_between_emptying=10000):
     """Version 6 -> 7: `event_hours`, the events counted by the hour they
     came in and their outcome (events.count_event), from every stored
-    event; the health panel reads them instead of walking the events."""
+    event; the health panel reads them instead of walking the events, and
+    they replace `event_count`."""
     counts = {}
     for n, value in enumerate(root.events.values(), 1):
         _, outcome, _, at, _ = json.loads(value)
@@ -124,6 +125,10 @@ def count_events_by_hour(root, read_between_emptying=10000):
     hours = root.event_hours = OOBTree()
     for key, n in counts.items():
         hours[key] = Length(n)
+    # The total count, written by every webhook and read by nothing: the
+    # hours' counters replace it, so a webhook writes one counter, not two.
+    if getattr(root, "event_count", None) is not None:
+        del root.event_count
 
 
 # STEPS[n - 1] takes a root from version n to n + 1.

@@ -48,7 +48,6 @@ class AppRoot(Persistent):
             ("carts", IndexTree),  # cart id -> CartRecord
             ("counts", OOBTree),  # status -> Length
             ("order_count", Length),
-            ("event_count", Length),
             # "2026-12-02T13 outcome" -> Length: events received in that
             # hour (UTC) with that outcome now (events.count_event).
             ("event_hours", OOBTree),
