@@ -126,34 +126,27 @@ def usecase_app(path):
     return app, db
 
 
+def timed(function, into):
+    """`function`, appending the milliseconds of every call to `into`."""
+    def wrapper(*args):
+        started = time.perf_counter()
+        try:
+            return function(*args)
+        finally:
+            into.append((time.perf_counter() - started) * 1000)
+    return wrapper
+
+
 class Trace:
-    """Garbage collections and commits, timed in this process."""
+    """Garbage collections, commits and fsyncs, timed in this process."""
 
     def __init__(self, path):
         self.path, self.gc, self.commits, self.fsyncs, self._started = path, [], [], [], 0.0
         gc.callbacks.append(self._collection)
         module = importlib.import_module("ZODB.FileStorage.FileStorage")
-        fsync, fsyncs = module.fsync, self.fsyncs
-
-        def timed_fsync(fd):
-            started = time.perf_counter()
-            try:
-                return fsync(fd)
-            finally:
-                fsyncs.append((time.perf_counter() - started) * 1000)
-
-        module.fsync = timed_fsync
-        original = transaction.TransactionManager.commit
-        commits = self.commits
-
-        def timed_commit(tm):
-            started = time.perf_counter()
-            try:
-                return original(tm)
-            finally:
-                commits.append((time.perf_counter() - started) * 1000)
-
-        transaction.TransactionManager.commit = timed_commit
+        module.fsync = timed(module.fsync, self.fsyncs)
+        manager = transaction.TransactionManager
+        manager.commit = timed(manager.commit, self.commits)
 
     def _collection(self, phase, info):
         if phase == "start":

@@ -1,10 +1,14 @@
 """Webhook health on the admin's front page (SPEC §10): the last event,
 counts by outcome over 24 hours, refusals counted in memory without a write."""
 
+from datetime import datetime, timedelta, timezone
+import time
+
 import pytest
 
 from orderflow.adapters.web.refusals import RefusalRecorder
 from orderflow.adapters.zodb.events import ZodbEventLog
+from orderflow.adapters.zodb.listing import ZodbEventListing
 from orderflow.ports.repositories import EventRecord
 from orderflow.settings import ConfigurationError
 from orderflow.app import main
@@ -35,6 +39,34 @@ def test_the_front_page_counts_the_last_days_events_by_outcome(admin):
     page = admin.http.get("/admin")
     assert counts_shown(page) == {"applied": 1, "ignored": 1, "unmatched": 1}
     assert "none yet" not in page.html.find(id="last-event").get_text()
+
+
+def test_the_window_is_exactly_a_day_not_a_day_rounded_to_the_hour(admin):
+    now = datetime.now(timezone.utc)
+    with admin.storage() as repos:
+        log = ZodbEventLog(repos.root)
+        log.record(EventRecord("evt_over", "charge.refunded", "applied", None,
+                               now - timedelta(hours=24, minutes=2)))
+        log.record(EventRecord("evt_under", "charge.refunded", "unmatched", None,
+                               now - timedelta(hours=23, minutes=58)))
+    page = admin.http.get("/admin")
+    assert counts_shown(page) == {"applied": 0, "ignored": 0, "unmatched": 1}
+    assert page.html.find(id="counted-from") is None
+
+
+def test_a_busy_first_hour_is_counted_whole_and_the_page_says_from_when(admin, monkeypatch):
+    monkeypatch.setattr(ZodbEventListing, "edge_walk", 0)  # count nothing one by one
+    if datetime.now(timezone.utc).strftime("%M:%S") >= "59:55":
+        time.sleep(6)  # the event below must stay in the window's first hour
+    top = (datetime.now(timezone.utc) - timedelta(hours=24)).replace(
+        minute=0, second=0, microsecond=0)
+    with admin.storage() as repos:
+        ZodbEventLog(repos.root).record(EventRecord(
+            "evt_edge", "charge.refunded", "ignored", None, top + timedelta(minutes=59, seconds=59)))
+    page = admin.http.get("/admin")
+    assert counts_shown(page)["ignored"] == 1
+    note = page.html.find(id="counted-from").get_text()
+    assert top.strftime("%Y-%m-%d %H:00:00 UTC") in note
 
 
 def test_the_front_page_says_when_no_event_came_yet(admin):

@@ -15,6 +15,7 @@ from orderflow.adapters.zodb.root import app_root
 from orderflow.ports.repositories import EventRecord
 
 NOW = datetime(2026, 12, 2, 13, 40, tzinfo=timezone.utc)
+TOP = NOW.replace(minute=0)
 
 
 def opened(tmp_path):
@@ -48,14 +49,37 @@ def test_counting_a_days_events_loads_the_same_few_records_at_any_volume(tmp_pat
                 ages.append(age)
         with tm:
             listing = ZodbEventListing(app_root(connection))
+            # From the top of an hour: no event is counted one by one.
             recent, count = loads_while(
-                connection, lambda: listing.recent(NOW - timedelta(hours=24)))
+                connection, lambda: listing.recent(TOP - timedelta(hours=24)))
             loads.append(count)
         # From 13:00 yesterday: 24 hours and the 40 minutes of this one.
         assert sum(recent.counts.values()) == sum(1 for age in ages if age <= 24 * 60 + 40)
     # Ten times the events, the same records read: a counter for each of
     # 25 hours and 2 outcomes, and a few buckets and trees.
     assert loads[0] == loads[1] <= 2 * 25 + 10, loads
+    connection.close()
+    db.close()
+
+
+def test_past_its_bound_the_first_hour_is_counted_whole_and_said_so(tmp_path):
+    db, tm, connection = opened(tmp_path)
+    with tm:
+        log = ZodbEventLog(app_root(connection))
+        # Since 13:40 yesterday: three events after it in its hour, one
+        # before it in the same hour, one in the hour before, one today.
+        for n, age in enumerate([24 * 60 + 45, 24 * 60 + 10, 24 * 60 - 5, 24 * 60 - 10,
+                                 24 * 60 - 15, 60]):
+            log.record(event(n, age))
+    with tm:
+        listing = ZodbEventListing(app_root(connection))
+        since = NOW - timedelta(hours=24)
+        exact = listing.recent(since)
+        assert (exact.counted_from, exact.counts) == (since, {"applied": 4})
+        listing.edge_walk = 2
+        whole = listing.recent(since)
+        assert (whole.counted_from, whole.counts) == (
+            since.replace(minute=0), {"applied": 5})
     connection.close()
     db.close()
 

@@ -80,12 +80,11 @@ class InMemoryEventListing(EventListing):
         records = sorted(self.events.records.values(),
                          key=lambda r: r.received_at, reverse=True)
         last = records[0].received_at if records else None
-        start = since.replace(minute=0, second=0, microsecond=0)
         counts = {}
         for r in records:
-            if r.received_at >= start:
+            if r.received_at >= since:
                 counts[r.outcome] = counts.get(r.outcome, 0) + 1
-        return RecentEvents(last, counts, start)
+        return RecentEvents(last, counts, since)
 
     def page(self, outcome=None, type=None, cursor=None, limit=50):
         # Repeat deliveries are not in the event log (ports/deliveries.py).

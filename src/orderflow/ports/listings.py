@@ -49,7 +49,9 @@ class RecentEvents:
 
     last_received_at: datetime | None  # the latest event ever recorded
     counts: dict  # outcome -> events received from `counted_from` on (their outcome now)
-    counted_from: datetime  # the start of the hour `since` falls in
+    # `since`; or the top of its hour, when that hour held more events
+    # than the adapter counts one by one.
+    counted_from: datetime
 
 
 def walk_pages(listing, status=None, query=None, batch=500, between_pages=None):
@@ -80,9 +82,9 @@ def walk_pages(listing, status=None, query=None, batch=500, between_pages=None):
 class EventListing(abc.ABC):
     @abc.abstractmethod
     def recent(self, since: datetime):
-        """RecentEvents of the events received from the start of the hour
-        `since` falls in: counted by the hour, so the cost does not grow
-        with the number of events."""
+        """RecentEvents of the events received from `since` on, counted
+        so that the cost does not grow with their number (the ZODB adapter
+        keeps counts by the hour)."""
 
     @abc.abstractmethod
     def page(self, outcome=None, type=None, cursor=None, limit=50):

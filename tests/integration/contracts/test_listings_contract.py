@@ -147,20 +147,24 @@ def test_a_stream_closed_early_can_be_closed_again_and_the_listing_still_works(w
     assert len(ids(world.order_listing.page().items)) == 5
 
 
-def test_recent_events_are_counted_from_the_start_of_the_hour_with_their_outcome_now(world):
+def test_recent_events_are_counted_from_the_moment_given_with_their_outcome_now(world):
     from datetime import timedelta
-    for n, (minutes, outcome) in enumerate([(-90, "applied"), (-50, "unmatched"),
-                                            (-20, "applied"), (5, "ignored"), (30, "applied")]):
+    for n, (minutes, outcome) in enumerate([(-90, "applied"), (-36, "unmatched"),
+                                            (-35, "unmatched"), (-20, "applied"),
+                                            (5, "ignored"), (30, "applied")]):
         world.events.record(EventRecord(f"evt_{n}", "checkout.session.completed", outcome, None,
                                         at(minutes)))
     world.commit()
-    # Since 11:25: counted from 11:00, so the event at 11:10 is in, 10:30 is not.
+    # Since 11:25: the event at 11:25 is in, the one a minute before is not,
+    # though both are in the same hour.
     recent = world.event_listing.recent(at(-35))
-    assert recent.counted_from == at(-60)
+    assert recent.counted_from == at(-35)
     assert recent.counts == {"applied": 2, "unmatched": 1, "ignored": 1}
     assert recent.last_received_at == at(30)
+    assert world.event_listing.recent(at(-60)).counts == {
+        "applied": 2, "unmatched": 2, "ignored": 1}
     # Applied again: the event now counts under its new outcome.
-    world.events.amend(replace(world.events.get("evt_1"), outcome="applied", note="again"))
+    world.events.amend(replace(world.events.get("evt_2"), outcome="applied", note="again"))
     world.commit()
     assert world.event_listing.recent(at(-35)).counts == {"applied": 3, "ignored": 1}
     assert world.event_listing.recent(at(0) + timedelta(hours=2)).counts == {}

@@ -4,6 +4,8 @@ A cursor is the index key of the last row shown, as text, so that a page
 costs the same whatever the number of stored orders or events.
 """
 
+from datetime import timedelta
+
 import transaction
 
 from ...ports.listings import EventListing, OrderListing, Page, RecentEvents, walk_pages
@@ -12,6 +14,8 @@ from .keys import join, moment_of, newest_first, prefix_range, split
 from .references import order_ids_by_id_prefix, order_ids_by_reference_prefix
 from ...domain.order_parts import reference_prefix
 from .root import app_root
+
+HOUR = timedelta(hours=1)
 
 # Orders an export reads between two emptyings of its connection's cache.
 STREAM_BATCH = 500
@@ -121,6 +125,9 @@ def _newest_first(orders):
 
 
 class ZodbEventListing(EventListing):
+    # The most events of the window's first, partial hour counted one by one.
+    edge_walk = 5000
+
     def __init__(self, root):
         self.root = root
 
@@ -151,10 +158,36 @@ class ZodbEventListing(EventListing):
             last = moment_of(split(index.minKey(), 2)[0])
         except ValueError:  # no event yet (len() would walk every bucket)
             last = None
-        # A few keys an hour (events.count_event), whatever the volume.
+        # Whole hours from their counters (events.count_event): a few keys
+        # an hour, whatever the volume. The hour `since` falls in, unless it
+        # starts there, is counted event by event from `since` on, so the
+        # window is exact; past EDGE_WALK events in that part hour its
+        # counter is taken whole and the counts start at its top.
         hour = hour_of(since)
-        counts = {}
+        counted_from, counts = since, {}
+        if since != start_of(hour):
+            edge = self._edge(since, start_of(hour) + HOUR)
+            if edge is None:
+                counted_from = start_of(hour)
+            else:
+                counts, hour = edge, hour_of(start_of(hour) + HOUR)
         for key, counter in self.root.event_hours.items(min=hour):
             outcome = split(key, 2)[1]
             counts[outcome] = counts.get(outcome, 0) + counter()
-        return RecentEvents(last, {k: n for k, n in counts.items() if n}, start_of(hour))
+        return RecentEvents(last, {k: n for k, n in counts.items() if n}, counted_from)
+
+    def _edge(self, since, until):
+        """Outcome counts of the events received from `since` to before
+        `until` (within one hour), or None past EDGE_WALK of them."""
+        # Newest first: keys above "U!" are older than `until`, keys up to
+        # "S!" were received at `since` or later.
+        keys = self.root.events_by_time.keys(
+            min=newest_first(until) + "!", max=newest_first(since) + "!")
+        log, counts = ZodbEventLog(self.root), {}
+        for walked, key in enumerate(keys):
+            if walked == self.edge_walk:
+                return None
+            record = log.get(split(key, 2)[1])
+            if record is not None:
+                counts[record.outcome] = counts.get(record.outcome, 0) + 1
+        return counts

@@ -17,12 +17,12 @@ SHOWN_REFUSALS = 10
 @view_config(route_name="admin.home", request_method="GET", permission=PERMISSION,
              renderer="orderflow:adapters/web/templates/admin/home.jinja2")
 def home(request):
-    # Stored events counted by the hour (the last 24 hours and the part of
-    # the hour before them); refusals from this process's memory, as they
-    # store nothing.
-    recent = request.find_service(EventListing).recent(request.now - WINDOW)
+    # Stored events from their counts by the hour; refusals from this
+    # process's memory, as they store nothing.
+    since = request.now - WINDOW
+    recent = request.find_service(EventListing).recent(since)
     refusals = request.find_service(RefusalRecorder).summary()
     counts = {name: recent.counts.get(name, 0) for name in OUTCOMES}
     counts.update({k: v for k, v in recent.counts.items() if k not in counts})
-    return page(request, recent=recent, counts=counts, refusals=refusals,
+    return page(request, recent=recent, since=since, counts=counts, refusals=refusals,
                 latest_refusals=refusals.latest[:SHOWN_REFUSALS])
