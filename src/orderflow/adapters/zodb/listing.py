@@ -161,7 +161,7 @@ class ZodbEventListing(EventListing):
         # Whole hours from their counters (events.count_event): a few keys
         # an hour, whatever the volume. The hour `since` falls in, unless it
         # starts there, is counted event by event from `since` on, so the
-        # window is exact; past EDGE_WALK events in that part hour its
+        # window is exact; past `edge_walk` events in that part hour its
         # counter is taken whole and the counts start at its top.
         hour = hour_of(since)
         counted_from, counts = since, {}
@@ -178,7 +178,7 @@ class ZodbEventListing(EventListing):
 
     def _edge(self, since, until):
         """Outcome counts of the events received from `since` to before
-        `until` (within one hour), or None past EDGE_WALK of them."""
+        `until` (within one hour), or None past `edge_walk` of them."""
         # Newest first: keys above "U!" are older than `until`, keys up to
         # "S!" were received at `since` or later.
         keys = self.root.events_by_time.keys(
